@@ -1,0 +1,7 @@
+export {
+  type PromoCodeRule,
+  type SkuRule,
+  type TrackingConfig,
+  TrackingConfigSchema,
+  parseTrackingConfig,
+} from './tracking-config.ts';

@@ -1,0 +1,12 @@
+/**
+ * @cartrelay/core: platform-blind. The order model, the merchant's tracking config, the mapping
+ * to impact.com conversions, and the building blocks platform plugins translate their payloads with.
+ */
+export * from './config/index.ts';
+export * from './json/index.ts';
+export * from './mapping/index.ts';
+export * from './money/index.ts';
+export * from './order/index.ts';
+export * from './platform/index.ts';
+export * from './result.ts';
+export * from './validation/index.ts';

@@ -1,0 +1,87 @@
+import type { TrackingConfig } from '../config/tracking-config.ts';
+import type { MinorUnits } from '../money/minor-units.ts';
+import type { LineItem } from '../order/order.ts';
+import { FIELD_LIMITS, truncate } from './conversion.ts';
+import { type CompiledRules, describeRule } from './rule-matching.ts';
+
+/** One impact.com item: all order lines sharing a SKU, merged, because impact.com modifies items by SKU. */
+export interface TrackedItem {
+  readonly sku: string;
+  readonly category: string;
+  readonly name: string;
+  readonly quantity: number;
+  readonly subtotal: MinorUnits;
+  readonly discount: MinorUnits;
+}
+
+export interface ItemSelection {
+  readonly items: readonly TrackedItem[];
+  readonly explain: readonly string[];
+}
+
+/**
+ * Every line except gift cards, lines with nothing sold, and SKUs an exclude rule matches; lines
+ * with the same SKU merged, in order of first appearance.
+ */
+export function selectItems(lines: readonly LineItem[], config: TrackingConfig, rules: CompiledRules): ItemSelection {
+  const explain: string[] = [];
+  const bySku = new Map<string, { sku: string; category: string; name: string; quantity: number; subtotal: number; discount: number; lines: number }>();
+
+  for (const line of lines) {
+    const label = `line ${line.id}${line.name ? ` (${line.name})` : ''}`;
+    if (line.giftCard) {
+      explain.push(`${label} left out: gift card`);
+      continue;
+    }
+    if (line.quantity === 0) {
+      explain.push(`${label} left out: quantity 0`);
+      continue;
+    }
+    const { sku, from } = itemSku(line);
+    if (from !== 'sku') explain.push(`${label} has no SKU: ItemSku is its ${from} ${sku}`);
+    const exclusion = rules.sku.find((r) => r.rule.exclude && r.matches(sku));
+    if (exclusion) {
+      explain.push(`${label} left out: SKU ${sku} excluded by ${describeRule('skus', exclusion.index, exclusion.rule.match, exclusion.rule.sku)}`);
+      continue;
+    }
+    const existing = bySku.get(sku);
+    if (existing) {
+      existing.quantity += line.quantity;
+      existing.subtotal += line.subtotal;
+      existing.discount += line.discount;
+      existing.lines += 1;
+      continue;
+    }
+    const categoryRule = rules.sku.find((r) => !r.rule.exclude && r.matches(sku));
+    const category = categoryRule?.rule.category ?? config.defaultCategory;
+    explain.push(
+      categoryRule
+        ? `SKU ${sku}: category ${category} from ${describeRule('skus', categoryRule.index, categoryRule.rule.match, categoryRule.rule.sku)}`
+        : `SKU ${sku}: no SKU rule matches, defaultCategory ${category}`,
+    );
+    bySku.set(sku, { sku, category, name: line.name, quantity: line.quantity, subtotal: line.subtotal, discount: line.discount, lines: 1 });
+  }
+
+  const items: TrackedItem[] = [];
+  for (const item of bySku.values()) {
+    if (item.lines > 1) explain.push(`SKU ${item.sku}: ${item.lines} lines merged, quantity ${item.quantity}`);
+    items.push({
+      sku: truncate(item.sku, FIELD_LIMITS.ItemSku),
+      category: truncate(item.category, FIELD_LIMITS.ItemCategory),
+      name: truncate(item.name, FIELD_LIMITS.ItemName),
+      quantity: item.quantity,
+      subtotal: item.subtotal as MinorUnits,
+      discount: item.discount as MinorUnits,
+    });
+  }
+  return { items, explain };
+}
+
+/** The line's trimmed SKU; when empty, the variant id, else the product id, else the line id. */
+export function itemSku(line: Pick<LineItem, 'sku' | 'variantId' | 'productId' | 'id'>): { sku: string; from: 'sku' | 'variant id' | 'product id' | 'line id' } {
+  const sku = line.sku?.trim();
+  if (sku) return { sku, from: 'sku' };
+  if (line.variantId) return { sku: line.variantId, from: 'variant id' };
+  if (line.productId) return { sku: line.productId, from: 'product id' };
+  return { sku: line.id, from: 'line id' };
+}

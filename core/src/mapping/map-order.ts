@@ -1,0 +1,119 @@
+import type { TrackingConfig } from '../config/tracking-config.ts';
+import { currencyExponent } from '../money/currency.ts';
+import { type MinorUnits, formatMinorUnits, sumMinorUnits } from '../money/minor-units.ts';
+import type { Order } from '../order/order.ts';
+import { findClickAttribution } from './click-id.ts';
+import { CONVERSIONS_PATH, FIELD_LIMITS, type Mapping, type SkipCode, truncate } from './conversion.ts';
+import { customerFields } from './customer.ts';
+import { selectItems } from './line-items.ts';
+import { decidePromoCodes } from './promo-codes.ts';
+import { compileRules } from './rule-matching.ts';
+import { isTriggered } from './trigger.ts';
+
+export interface MapContext {
+  /** The current instant; mapping never reads the clock itself. */
+  readonly now: Date;
+}
+
+/**
+ * Maps an order to an impact.com Conversions request, or to a deliberate skip. Pure and
+ * deterministic: the same order, config and time always give the same answer, with one explain
+ * line per decision.
+ */
+export function mapOrder(order: Order, config: TrackingConfig, context: MapContext): Mapping {
+  const explain: string[] = [];
+  const skip = (code: SkipCode, reason: string): Mapping => ({ decision: 'skip', code, reason, explain });
+  const rules = compileRules(config);
+
+  if (order.test) {
+    if (config.testOrders === 'skip') return skip('test_order', 'test order (testOrders is "skip")');
+    explain.push('test order submitted: testOrders is "submit"');
+  }
+
+  if (!isTriggered(order.paymentState, config.trigger)) {
+    return skip('not_triggered', `not ${config.trigger === 'paid' ? 'paid' : 'a live order'}: ${order.platformStatus} (trigger "${config.trigger}")`);
+  }
+  explain.push(`trigger "${config.trigger}": ${order.platformStatus} counts as ${order.paymentState}`);
+
+  const orderId = order.number.trim();
+  if (orderId.length === 0 || orderId.length > FIELD_LIMITS.OrderId) {
+    return skip('invalid_order', `OrderId "${truncate(orderId, 80)}" must be 1 to ${FIELD_LIMITS.OrderId} characters`);
+  }
+
+  const promo = decidePromoCodes(order.discountCodes, rules);
+  explain.push(...promo.explain);
+  if (promo.kind === 'excluded') return skip('excluded_code', `code ${promo.code} is excluded by ${promo.ruleText}`);
+
+  const selection = selectItems(order.lineItems, config, rules);
+  explain.push(...selection.explain);
+  if (selection.items.length === 0) return skip('no_items', 'no trackable items: every line is a gift card, excluded or empty');
+
+  const click = findClickAttribution(order, config.clickIdParam);
+  explain.push(...click.explain);
+  const customer = customerFields(order.customer, config);
+
+  const partnerId = promo.rule?.partnerId ?? null;
+  let sendClickId = click.clickId;
+  let forcedPartner: string | null = null;
+  if (config.attributionPrecedence === 'promo' && partnerId) {
+    forcedPartner = partnerId;
+    if (sendClickId) explain.push(`MediaPartnerId ${partnerId} from code ${promo.orderPromoCode} wins; ClickId left out (attributionPrecedence "promo")`);
+    else explain.push(`MediaPartnerId ${partnerId} from code ${promo.orderPromoCode}`);
+    sendClickId = null;
+  } else if (partnerId && sendClickId) {
+    explain.push(`click id wins over code ${promo.orderPromoCode}; MediaPartnerId not sent (attributionPrecedence "click")`);
+  } else if (partnerId) {
+    forcedPartner = partnerId;
+    explain.push(`MediaPartnerId ${partnerId} from code ${promo.orderPromoCode}: no click id`);
+  }
+
+  if (!sendClickId && !forcedPartner && !promo.orderPromoCode && !customer.customerId) {
+    return skip('unattributable', 'unattributable: no click id, no promo code and no customer id');
+  }
+
+  const actionTrackerId = promo.rule?.actionTrackerId ?? config.program.actionTrackerId;
+  if (promo.rule?.actionTrackerId) explain.push(`ActionTrackerId ${actionTrackerId} from the code's rule`);
+
+  const eventDate = new Date(order.createdAt);
+  if (eventDate.getTime() > context.now.getTime()) {
+    explain.push(`EventDate ${order.createdAt} is after the current time; sent as the order gives it`);
+  }
+
+  const exponent = currencyExponent(order.currency);
+  const money = (units: MinorUnits) => formatMinorUnits(units, exponent);
+
+  const fields: Record<string, string> = {
+    CampaignId: config.program.campaignId,
+    ActionTrackerId: actionTrackerId,
+    EventDate: order.createdAt,
+    OrderId: orderId,
+  };
+  if (sendClickId) fields.ClickId = sendClickId;
+  if (forcedPartner) {
+    fields.MediaPartnerId = forcedPartner;
+    if (click.sharedId) {
+      fields.SharedId = truncate(click.sharedId, FIELD_LIMITS.SharedId);
+      explain.push('SharedId from the landing URL parameter sharedid');
+    }
+  }
+  if (promo.orderPromoCode) fields.OrderPromoCode = truncate(promo.orderPromoCode, FIELD_LIMITS.OrderPromoCode);
+  explain.push(...customer.explain);
+  if (customer.customerId) fields.CustomerId = customer.customerId;
+  if (customer.emailHash) fields.CustomerEmail = customer.emailHash;
+  if (customer.status) fields.CustomerStatus = customer.status;
+  fields.CurrencyCode = order.currency;
+  fields.OrderDiscount = money(sumMinorUnits(selection.items.map((item) => item.discount)));
+  if (order.client.ip?.trim()) fields.IpAddress = order.client.ip.trim();
+  if (order.client.userAgent?.trim()) fields.UserAgent = truncate(order.client.userAgent.trim(), FIELD_LIMITS.UserAgent);
+
+  selection.items.forEach((item, index) => {
+    const n = index + 1;
+    fields[`ItemSku${n}`] = item.sku;
+    fields[`ItemCategory${n}`] = item.category;
+    fields[`ItemName${n}`] = item.name;
+    fields[`ItemQuantity${n}`] = String(item.quantity);
+    fields[`ItemSubTotal${n}`] = money(item.subtotal);
+  });
+
+  return { decision: 'submit', request: { method: 'POST', path: CONVERSIONS_PATH, fields }, explain };
+}

@@ -1,0 +1,63 @@
+import type { PromoCodeRule } from '../config/tracking-config.ts';
+import type { CompiledRules } from './rule-matching.ts';
+import { describeRule } from './rule-matching.ts';
+
+export type PromoDecision =
+  | { readonly kind: 'excluded'; readonly code: string; readonly ruleText: string; readonly explain: readonly string[] }
+  | {
+      readonly kind: 'codes';
+      /** The code sent as OrderPromoCode, as the customer typed it; null when the order has none. */
+      readonly orderPromoCode: string | null;
+      /** The rule that matched OrderPromoCode, if any. */
+      readonly rule: PromoCodeRule | null;
+      readonly explain: readonly string[];
+    };
+
+/**
+ * Decides what the order's codes mean: an excluded code (staff, internal) skips the order;
+ * otherwise OrderPromoCode is the first code a partner rule matches, else the first code.
+ */
+export function decidePromoCodes(orderCodes: readonly string[], rules: CompiledRules): PromoDecision {
+  const codes = distinct(orderCodes.map((code) => code.trim()).filter((code) => code !== ''));
+  const explain: string[] = [];
+  if (codes.length === 0) return { kind: 'codes', orderPromoCode: null, rule: null, explain: ['no promo code on the order'] };
+
+  for (const code of codes) {
+    const exclusion = rules.promo.find((r) => r.rule.exclude && r.matches(code));
+    if (exclusion) {
+      const ruleText = describeRule('promoCodes', exclusion.index, exclusion.rule.match, exclusion.rule.code);
+      return { kind: 'excluded', code, ruleText, explain: [`code ${code} is excluded by ${ruleText}`] };
+    }
+  }
+
+  const firstRule = (code: string, partnerOnly: boolean) =>
+    rules.promo.find((r) => !r.rule.exclude && (!partnerOnly || r.rule.partnerId) && r.matches(code));
+
+  const partnerCode = codes.find((code) => firstRule(code, true));
+  const orderPromoCode = partnerCode ?? codes[0]!;
+  const matched = firstRule(orderPromoCode, partnerCode !== undefined);
+
+  if (codes.length > 1) explain.push(`order codes: ${codes.join(', ')}`);
+  if (matched) {
+    const ruleText = describeRule('promoCodes', matched.index, matched.rule.match, matched.rule.code);
+    const credits = [
+      matched.rule.partnerId ? `partner ${matched.rule.partnerId}` : null,
+      matched.rule.actionTrackerId ? `action tracker ${matched.rule.actionTrackerId}` : null,
+    ].filter(Boolean);
+    explain.push(`OrderPromoCode ${orderPromoCode}: matches ${ruleText} → ${credits.join(', ')}`);
+  } else {
+    explain.push(`OrderPromoCode ${orderPromoCode}: ${codes.length > 1 ? 'first code; ' : ''}no partner rule matches, reported as entered`);
+  }
+  return { kind: 'codes', orderPromoCode, rule: matched?.rule ?? null, explain };
+}
+
+/** Same code entered twice counts once; impact.com compares codes without case. */
+function distinct(codes: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return codes.filter((code) => {
+    const key = code.toUpperCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,30 @@
+import type { Order } from '../order/order.ts';
+import type { Result } from '../result.ts';
+import { type FieldProblem, describeProblems } from '../validation/format-issues.ts';
+
+/**
+ * What a platform plugin contributes: the translation of its payloads into the core model.
+ * Core never names a platform; the command and the server look adapters up by `platform`.
+ */
+export interface PlatformAdapter {
+  /** Lower-case platform name used on the command line and in routes: "shopify". */
+  readonly platform: string;
+  /** Webhook topics whose payload is an order, in the platform's own spelling ("orders/paid"). */
+  readonly orderTopics: readonly string[];
+  /** Describes the payload `normalizeOrder` expects, for help and error text. */
+  readonly orderPayloadDescription: string;
+  /** Translates an order payload (parsed with `parseJson`, so large ids are bigint) into an Order. */
+  normalizeOrder(topic: string, payload: unknown): Result<Order, PayloadError>;
+}
+
+export type PayloadError =
+  | { readonly code: 'unsupported_topic'; readonly topic: string; readonly supported: readonly string[] }
+  | { readonly code: 'invalid_payload'; readonly problems: readonly FieldProblem[] };
+
+/** `line_items[0].price: expected a decimal amount` or `topic refunds/create is not an order topic (…)`. */
+export function describePayloadError(error: PayloadError): string {
+  if (error.code === 'unsupported_topic') {
+    return `topic ${error.topic} does not carry an order; expected one of ${error.supported.join(', ')}`;
+  }
+  return describeProblems(error.problems);
+}

@@ -1,0 +1,1 @@
+export { type FieldProblem, describeProblems, fieldProblems, formatPath } from './format-issues.ts';
