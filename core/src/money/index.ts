@@ -1,8 +1,10 @@
 export { type CurrencyCode, currencyExponent, toCurrencyCode } from './currency.ts';
 export {
+  AmountOutOfRangeError,
   type MinorUnits,
   ZERO,
   formatMinorUnits,
+  multiplyMinorUnits,
   parseMinorUnits,
   scaleMinorUnits,
   sumMinorUnits,

@@ -6,6 +6,11 @@ export type MinorUnits = number & { readonly __brand: 'MinorUnits' };
 
 export const ZERO = 0 as MinorUnits;
 
+/** An amount too large to hold exactly (beyond 2^53 minor units): bad input, not a bug. */
+export class AmountOutOfRangeError extends RangeError {
+  override readonly name = 'AmountOutOfRangeError';
+}
+
 const DECIMAL = /^([+-]?)(\d+)(?:\.(\d+))?$/;
 
 /**
@@ -49,14 +54,23 @@ export function scaleMinorUnits(amount: MinorUnits, numerator: MinorUnits, denom
   const absDen = den < 0n ? -den : den;
   const rounded = (absProduct * 2n + absDen) / (absDen * 2n);
   const result = bigintToMinorUnits(negative ? -rounded : rounded);
-  if (result === null) throw new RangeError('scaleMinorUnits: result out of range');
+  if (result === null) throw new AmountOutOfRangeError(`${amount} × ${numerator} ÷ ${denominator} is out of range`);
+  return result;
+}
+
+/** Unit amount × quantity, exact; throws AmountOutOfRangeError past 2^53 minor units. */
+export function multiplyMinorUnits(amount: MinorUnits, quantity: number): MinorUnits {
+  const result = bigintToMinorUnits(BigInt(amount) * BigInt(quantity));
+  if (result === null) throw new AmountOutOfRangeError(`${amount} × ${quantity} is out of range`);
   return result;
 }
 
 export function sumMinorUnits(amounts: Iterable<MinorUnits>): MinorUnits {
-  let total = 0;
-  for (const amount of amounts) total += amount;
-  return total as MinorUnits;
+  let total = 0n;
+  for (const amount of amounts) total += BigInt(amount);
+  const result = bigintToMinorUnits(total);
+  if (result === null) throw new AmountOutOfRangeError(`sum ${total} is out of range`);
+  return result;
 }
 
 function bigintToMinorUnits(units: bigint): MinorUnits | null {

@@ -7,5 +7,6 @@ export {
   parsePayload,
   platformId,
   toMinorUnits,
+  withAmountsInRange,
 } from './payload-fields.ts';
-export { type PayloadError, type PlatformAdapter, describePayloadError } from './platform-adapter.ts';
+export { type PayloadError, type PlatformAdapter, createPlatformAdapter, describePayloadError } from './platform-adapter.ts';

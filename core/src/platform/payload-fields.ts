@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type CurrencyCode, currencyExponent, toCurrencyCode } from '../money/currency.ts';
-import { type MinorUnits, parseMinorUnits } from '../money/minor-units.ts';
+import { AmountOutOfRangeError, type MinorUnits, parseMinorUnits } from '../money/minor-units.ts';
 import { type Result, err, ok } from '../result.ts';
 import { type FieldProblem, fieldProblems } from '../validation/format-issues.ts';
 import type { PayloadError } from './platform-adapter.ts';
@@ -10,16 +10,22 @@ import type { PayloadError } from './platform-adapter.ts';
  * money as strings or numbers) are read the same way everywhere.
  */
 
+const wholeNumberId = z
+  .number()
+  .int()
+  .nonnegative()
+  .refine(Number.isSafeInteger, 'id beyond 2^53 has lost precision: parse the payload with parseJson');
+
 /** A platform id: JSON number, bigint (from parseJson, beyond 2^53) or string → exact decimal string. */
 export const platformId = z
-  .union([z.string().trim().min(1), z.number().int().nonnegative(), z.bigint().nonnegative()], {
+  .union([z.string().trim().min(1), wholeNumberId, z.bigint().nonnegative()], {
     error: 'expected an id (a whole number or a non-empty string)',
   })
   .transform((value) => String(value));
 
 /** An id where 0, "" or null means "none" (WooCommerce `variation_id`, BigCommerce `customer_id`). */
 export const optionalPlatformId = z
-  .union([z.string(), z.number().int().nonnegative(), z.bigint().nonnegative(), z.null()], {
+  .union([z.string(), wholeNumberId, z.bigint().nonnegative(), z.null()], {
     error: 'expected an id, 0 or null',
   })
   .optional()
@@ -56,8 +62,21 @@ export const currencyCode = z.string({ error: 'expected an ISO 4217 currency cod
 export function toMinorUnits(amount: string, currency: CurrencyCode): MinorUnits {
   const units = parseMinorUnits(amount, currencyExponent(currency));
   // decimalAmount has checked the format; only an absurd magnitude can fail here.
-  if (units === null) throw new RangeError(`amount ${amount} ${currency} is out of range`);
+  if (units === null) throw new AmountOutOfRangeError(`amount ${amount} ${currency} is out of range`);
   return units;
+}
+
+/**
+ * Runs a plugin's amount arithmetic, turning an amount too large to hold exactly into a payload
+ * error instead of an exception (the only money failure left once the schema has passed).
+ */
+export function withAmountsInRange<T>(translate: () => T): Result<T, PayloadError> {
+  try {
+    return ok(translate());
+  } catch (error) {
+    if (error instanceof AmountOutOfRangeError) return invalidPayload('(amounts)', error.message);
+    throw error;
+  }
 }
 
 /** Runs a payload schema and returns its problems as PayloadError with field paths. */

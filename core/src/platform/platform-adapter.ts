@@ -1,5 +1,5 @@
 import type { Order } from '../order/order.ts';
-import type { Result } from '../result.ts';
+import { type Result, err } from '../result.ts';
 import { type FieldProblem, describeProblems } from '../validation/format-issues.ts';
 
 /**
@@ -27,4 +27,24 @@ export function describePayloadError(error: PayloadError): string {
     return `topic ${error.topic} does not carry an order; expected one of ${error.supported.join(', ')}`;
   }
   return describeProblems(error.problems);
+}
+
+/** Builds an adapter whose `normalizeOrder` refuses topics that do not carry an order. */
+export function createPlatformAdapter(definition: {
+  readonly platform: string;
+  readonly orderTopics: readonly string[];
+  readonly orderPayloadDescription: string;
+  readonly normalizeOrder: (payload: unknown) => Result<Order, PayloadError>;
+}): PlatformAdapter {
+  return {
+    platform: definition.platform,
+    orderTopics: definition.orderTopics,
+    orderPayloadDescription: definition.orderPayloadDescription,
+    normalizeOrder(topic, payload) {
+      if (!definition.orderTopics.includes(topic)) {
+        return err({ code: 'unsupported_topic', topic, supported: definition.orderTopics });
+      }
+      return definition.normalizeOrder(payload);
+    },
+  };
 }

@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The `cartrelay` command. Sources are TypeScript run directly by Node's type stripping (Node ≥ 22.18 / 24).
+import { main } from '../src/main.ts';
+
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  readStdin: async () => {
+    const chunks = [];
+    for await (const chunk of process.stdin) chunks.push(chunk);
+    return Buffer.concat(chunks).toString('utf8');
+  },
+  now: () => new Date(),
+});

@@ -1,0 +1,2 @@
+export { main } from './main.ts';
+export { PLATFORMS } from './platforms.ts';
