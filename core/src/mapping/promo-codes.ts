@@ -18,7 +18,8 @@ export type PromoDecision =
  * otherwise OrderPromoCode is the first code a partner rule matches, else the first code.
  */
 export function decidePromoCodes(orderCodes: readonly string[], rules: CompiledRules): PromoDecision {
-  const codes = distinct(orderCodes.map((code) => code.trim()).filter((code) => code !== ''));
+  // Exact duplicates count once; codes differing in case stay apart, since regex rules see case.
+  const codes = [...new Set(orderCodes.map((code) => code.trim()).filter((code) => code !== ''))];
   const explain: string[] = [];
   if (codes.length === 0) return { kind: 'codes', orderPromoCode: null, rule: null, explain: ['no promo code on the order'] };
 
@@ -49,15 +50,4 @@ export function decidePromoCodes(orderCodes: readonly string[], rules: CompiledR
     explain.push(`OrderPromoCode ${orderPromoCode}: ${codes.length > 1 ? 'first code; ' : ''}no partner rule matches, reported as entered`);
   }
   return { kind: 'codes', orderPromoCode, rule: matched?.rule ?? null, explain };
-}
-
-/** Same code entered twice counts once; impact.com compares codes without case. */
-function distinct(codes: readonly string[]): string[] {
-  const seen = new Set<string>();
-  return codes.filter((code) => {
-    const key = code.toUpperCase();
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
