@@ -10,11 +10,11 @@ import type { PayloadError } from './platform-adapter.ts';
  * money as strings or numbers) are read the same way everywhere.
  */
 
+// zod's int() also refuses numbers beyond 2^53: such an id was already rounded by a lossy JSON parse.
 const wholeNumberId = z
   .number()
-  .int()
-  .nonnegative()
-  .refine(Number.isSafeInteger, 'id beyond 2^53 has lost precision: parse the payload with parseJson');
+  .int({ error: 'expected a whole-number id below 2^53 (larger ids must be read with parseJson, which keeps them exact)' })
+  .nonnegative();
 
 /** A platform id: JSON number, bigint (from parseJson, beyond 2^53) or string → exact decimal string. */
 export const platformId = z

@@ -20,7 +20,11 @@ export function fieldProblems(error: z.ZodError): FieldProblem[] {
   return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
 }
 
-/** One line: `promoCodes[1].code: invalid regular expression; trigger: expected "paid" or "created"`. */
-export function describeProblems(problems: ReadonlyArray<FieldProblem>): string {
-  return problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+/**
+ * One line: `promoCodes[1].code: invalid regular expression; trigger: …`. At most three problems
+ * are spelled out, so one systematic mistake does not bury the line.
+ */
+export function describeProblems(problems: ReadonlyArray<FieldProblem>, shown = 3): string {
+  const text = problems.slice(0, shown).map((p) => `${p.path}: ${p.message}`).join('; ');
+  return problems.length > shown ? `${text}; and ${problems.length - shown} more` : text;
 }
