@@ -22,11 +22,11 @@ export const WooLineItemSchema = z.object({
   sku: text,
 });
 
-/** `date_created_gmt` is UTC written without a zone: "2017-03-22T19:28:02". */
+/** `date_created_gmt` is UTC written without a zone ("2017-03-22T19:28:02"); a zone, if present, is kept. */
 const gmtDateTime = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$/, 'expected a UTC date-time such as 2017-03-22T19:28:02')
-  .transform((value) => `${value}Z`);
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/, 'expected a UTC date-time such as 2017-03-22T19:28:02')
+  .transform((value) => (/(Z|[+-]\d{2}:\d{2})$/.test(value) ? value : `${value}Z`));
 
 export const WooOrderSchema = z.object({
   id: platformId,
