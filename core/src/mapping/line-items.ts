@@ -20,7 +20,7 @@ export interface ItemSelection {
 }
 
 /**
- * Every line except gift cards, lines with nothing sold, and SKUs an exclude rule matches; lines
+ * Every line except gift cards, bundle components, lines with nothing sold, and SKUs an exclude rule matches; lines
  * with the same SKU merged, in order of first appearance.
  */
 export function selectItems(lines: readonly LineItem[], config: TrackingConfig, rules: CompiledRules): ItemSelection {
@@ -31,6 +31,10 @@ export function selectItems(lines: readonly LineItem[], config: TrackingConfig, 
     const label = `line ${line.id}${line.name ? ` (${line.name})` : ''}`;
     if (line.giftCard) {
       explain.push(`${label} left out: gift card`);
+      continue;
+    }
+    if (line.partOf !== null) {
+      explain.push(`${label} left out: part of line ${line.partOf}, whose price includes it`);
       continue;
     }
     if (line.quantity === 0) {

@@ -353,3 +353,12 @@ describe('determinism', () => {
     expect(mapping.explain.some((line) => line.includes('after the current time'))).toBe(true);
   });
 });
+
+describe('rule 8: bundle components', () => {
+  it('leaves out lines that are part of another line, whose price includes them', () => {
+    const order = anOrder({ lineItems: [aLine({ id: '65', sku: 'KIT' }), aLine({ id: '66', sku: 'KIT-PART', subtotal: usd(0), partOf: '65' })] });
+    const mapping = mapOrder(order, aConfig(), { now });
+    expect(submitted(mapping).ItemSku2).toBeUndefined();
+    expect(mapping.explain).toContain('line 66 (Item) left out: part of line 65, whose price includes it');
+  });
+});

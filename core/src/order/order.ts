@@ -39,6 +39,8 @@ export const LineItemSchema = z.object({
   /** Discounts allocated to this line, tax excluded, never shipping discounts. */
   discount: nonNegativeMinorUnits,
   giftCard: z.boolean(),
+  /** Set when the line is a component of another line (a bundle's pick) whose price already includes it. */
+  partOf: id.nullable(),
 });
 
 export const OrderSchema = z.object({

@@ -16,6 +16,7 @@ export function aLine(overrides: Partial<LineItem> = {}): LineItem {
     subtotal: 1000 as MinorUnits,
     discount: 0 as MinorUnits,
     giftCard: false,
+    partOf: null,
     ...overrides,
   };
 }

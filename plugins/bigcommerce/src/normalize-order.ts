@@ -85,6 +85,7 @@ function lineItem(product: BigCommerceProduct, currency: CurrencyCode, taxInclus
     subtotal,
     discount: discount < 0 ? ZERO : discount,
     giftCard: product.type === 'giftcertificate',
+    partOf: product.parent_order_product_id,
   };
 }
 

@@ -40,6 +40,8 @@ export const BigCommerceProductSchema = z.object({
   total_inc_tax: decimalAmount,
   /** physical | digital | giftcertificate */
   type: text,
+  /** Set on the products a bundle line (pick-list option) adds; their price is in the parent line. */
+  parent_order_product_id: optionalPlatformId,
   applied_discounts: z.array(z.object({ amount: decimalAmount, code: text, target: text })).nullish(),
 });
 

@@ -102,6 +102,7 @@ function lineItem(line: ShopifyLineItem, currency: CurrencyCode, taxesIncluded: 
     subtotal,
     discount: discount < 0 ? ZERO : discount,
     giftCard: line.gift_card === true,
+    partOf: null,
   };
 }
 

@@ -81,6 +81,7 @@ function lineItem(line: WooLineItem, currency: CurrencyCode): LineItem {
     subtotal,
     discount: (subtotal - total) as typeof total,
     giftCard: false,
+    partOf: null,
   };
 }
 
