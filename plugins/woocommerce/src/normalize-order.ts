@@ -9,6 +9,7 @@ import {
   toMinorUnits,
   withAmountsInRange,
 } from '@cartrelay/core';
+import { decodeHTML } from 'entities';
 import { type WooLineItem, type WooOrder, WooOrderSchema } from './order-payload.ts';
 
 /** Order Attribution (WooCommerce 8.5+) keeps the URL where the visit began under this meta key. */
@@ -76,7 +77,8 @@ function lineItem(line: WooLineItem, currency: CurrencyCode): LineItem {
     sku: line.sku ?? null,
     variantId: line.variation_id,
     productId: line.product_id,
-    name: line.name ?? '',
+    // WooCommerce returns product names HTML-escaped ("Color &ndash; Black").
+    name: decodeHTML(line.name ?? ''),
     quantity: line.quantity,
     subtotal,
     discount: (subtotal - total) as typeof total,

@@ -54,7 +54,7 @@ describe('WooCommerce orders', () => {
       UserAgent: 'Mozilla/5.0 (example)',
       // Line 315 has no SKU and no variation: its product id stands in.
       ItemSku1: '93', ItemCategory1: 'general', ItemName1: 'Woo Single #1', ItemQuantity1: '2', ItemSubTotal1: '6.00',
-      ItemSku2: 'Bar3', ItemCategory2: 'general', ItemName2: 'Ship Your Idea &ndash; Color: Black, Size: M Test', ItemQuantity2: '1', ItemSubTotal2: '12.00',
+      ItemSku2: 'Bar3', ItemCategory2: 'general', ItemName2: 'Ship Your Idea – Color: Black, Size: M Test', ItemQuantity2: '1', ItemSubTotal2: '12.00',
     });
   });
 
