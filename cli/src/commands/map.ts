@@ -35,19 +35,16 @@ export async function mapCommand(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+const MAP_OPTIONS = {
+  platform: { type: 'string' },
+  topic: { type: 'string' },
+  config: { type: 'string' },
+} as const;
+
 function parseCommandLine(args: string[]) {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof MAP_OPTIONS }>>;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        platform: { type: 'string' },
-        topic: { type: 'string' },
-        config: { type: 'string' },
-      },
-    });
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: MAP_OPTIONS });
   } catch (error) {
     throw new UsageError(`${(error as Error).message} (${MAP_USAGE})`);
   }
