@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type Mapping, describePayloadError, mapOrder } from '@cartrelay/core';
-import { aConfig, describeAdapterContract, readJsonFixture } from '@cartrelay/core/testing';
+import { describePayloadError } from '@cartrelay/core';
+import { aConfig, describeAdapterContract, mapPayload, readJsonFixture, submittedFields } from '@cartrelay/core/testing';
 import { describe, expect, it } from 'vitest';
 import { bigcommerceAdapter } from '../src/index.ts';
 
@@ -20,20 +20,12 @@ function product(overrides: Record<string, unknown>) {
   return { ...fixture('v2-order-products')[0], applied_discounts: [], parent_order_product_id: null, ...overrides };
 }
 
-const now = new Date('2026-06-01T00:00:00Z');
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
-function map(payload: unknown, config = aConfig()): Mapping {
-  const normalized = bigcommerceAdapter.normalizeOrder('store/order/statusUpdated', payload);
-  if (!normalized.ok) throw new Error(describePayloadError(normalized.error));
-  return mapOrder(normalized.value, config, { now });
-}
 
-function fieldsOf(payload: unknown, config = aConfig()): Record<string, string> {
-  const mapping = map(payload, config);
-  if (mapping.decision !== 'submit') throw new Error(`expected submit, got skip: ${mapping.reason}`);
-  return { ...mapping.request.fields };
-}
+
+const map = (payload: unknown, config = aConfig()) => mapPayload(bigcommerceAdapter, 'store/order/statusUpdated', payload, config);
+const fieldsOf = (payload: unknown, config = aConfig()) => submittedFields(map(payload, config));
 
 describeAdapterContract(bigcommerceAdapter, paid);
 

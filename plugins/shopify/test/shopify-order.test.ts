@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type Mapping, describePayloadError, mapOrder } from '@cartrelay/core';
-import { aConfig, describeAdapterContract, readJsonFixture } from '@cartrelay/core/testing';
+import { describePayloadError } from '@cartrelay/core';
+import { aConfig, describeAdapterContract, mapPayload, readJsonFixture, submittedFields } from '@cartrelay/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shopifyAdapter } from '../src/index.ts';
@@ -23,21 +23,13 @@ const money = (amount: string, currency = 'USD') => ({
   presentment_money: { amount, currency_code: currency },
 });
 
-const now = new Date('2026-06-01T00:00:00Z');
 
-function map(payload: unknown, config = aConfig(), topic = 'orders/paid'): Mapping {
-  const order = shopifyAdapter.normalizeOrder(topic, payload);
-  if (!order.ok) throw new Error(describePayloadError(order.error));
-  return mapOrder(order.value, config, { now });
-}
 
-function fieldsOf(payload: unknown, config = aConfig()): Record<string, string> {
-  const mapping = map(payload, config);
-  if (mapping.decision !== 'submit') throw new Error(`expected submit, got skip: ${mapping.reason}`);
-  return { ...mapping.request.fields };
-}
 
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
+
+const map = (payload: unknown, config = aConfig()) => mapPayload(shopifyAdapter, 'orders/paid', payload, config);
+const fieldsOf = (payload: unknown, config = aConfig()) => submittedFields(map(payload, config));
 
 describeAdapterContract(shopifyAdapter, paidOrder);
 

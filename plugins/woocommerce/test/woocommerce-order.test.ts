@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type Mapping, describePayloadError, mapOrder } from '@cartrelay/core';
-import { aConfig, describeAdapterContract, readJsonFixture } from '@cartrelay/core/testing';
+import { describePayloadError } from '@cartrelay/core';
+import { aConfig, describeAdapterContract, mapPayload, readJsonFixture, submittedFields } from '@cartrelay/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { woocommerceAdapter } from '../src/index.ts';
@@ -19,20 +19,12 @@ function line(overrides: Record<string, unknown>) {
   return { ...sample().line_items[1], ...overrides };
 }
 
-const now = new Date('2026-06-01T00:00:00Z');
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
-function map(payload: unknown, config = aConfig()): Mapping {
-  const normalized = woocommerceAdapter.normalizeOrder('order.updated', payload);
-  if (!normalized.ok) throw new Error(describePayloadError(normalized.error));
-  return mapOrder(normalized.value, config, { now });
-}
 
-function fieldsOf(payload: unknown, config = aConfig()): Record<string, string> {
-  const mapping = map(payload, config);
-  if (mapping.decision !== 'submit') throw new Error(`expected submit, got skip: ${mapping.reason}`);
-  return { ...mapping.request.fields };
-}
+
+const map = (payload: unknown, config = aConfig()) => mapPayload(woocommerceAdapter, 'order.updated', payload, config);
+const fieldsOf = (payload: unknown, config = aConfig()) => submittedFields(map(payload, config));
 
 describeAdapterContract(woocommerceAdapter, order);
 
