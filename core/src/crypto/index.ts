@@ -1,0 +1,1 @@
+export { type SecretBox, createSecretBox, generateSecretKey, parseSecretKey } from './secret-box.ts';
