@@ -1,1 +1,1 @@
-export { type LineItem, LineItemSchema, type Order, OrderSchema, PAYMENT_STATES, type PaymentState } from './order.ts';
+export { type LineItem, LineItemSchema, type Order, OrderSchema, PAYMENT_STATES, type PaymentState, type Refund, RefundSchema } from './order.ts';

@@ -43,6 +43,12 @@ export const LineItemSchema = z.object({
   partOf: id.nullable(),
 });
 
+/** Items given back: a refund's lines, by the platform's line id. Amount-only refunds have no lines. */
+export const RefundSchema = z.object({
+  id,
+  lines: z.array(z.object({ lineId: id, quantity: z.number().int().min(0) })),
+});
+
 export const OrderSchema = z.object({
   /** The platform's order id. */
   id,
@@ -50,6 +56,8 @@ export const OrderSchema = z.object({
   number: id,
   /** Creation instant, ISO-8601 with an offset or Z. */
   createdAt: z.iso.datetime({ offset: true }),
+  /** Last change on the platform, to tell a stale delivery from a newer one; null when unknown. */
+  updatedAt: z.iso.datetime({ offset: true }).nullable(),
   currency: z
     .string()
     .refine((code) => toCurrencyCode(code) === code, 'an upper-case ISO 4217 currency code')
@@ -59,6 +67,8 @@ export const OrderSchema = z.object({
   platformStatus: z.string(),
   test: z.boolean(),
   lineItems: z.array(LineItemSchema),
+  /** Refunds so far, each once; line quantities given back add up across refunds. */
+  refunds: z.array(RefundSchema),
   /** Every code entered on the order, as the customer typed it, in the platform's order. */
   discountCodes: z.array(z.string()),
   /** URL (absolute, or a path with query string) of the page where the visit began. */
@@ -85,3 +95,4 @@ export const OrderSchema = z.object({
 
 export type LineItem = z.output<typeof LineItemSchema>;
 export type Order = z.output<typeof OrderSchema>;
+export type Refund = z.output<typeof RefundSchema>;

@@ -4,6 +4,7 @@ import {
   type Order,
   type PayloadError,
   type PaymentState,
+  type Refund,
   type Result,
   ZERO,
   invalidPayload,
@@ -28,11 +29,13 @@ export function normalizeBigCommerceOrder(payload: unknown): Result<Order, Paylo
     id: order.id,
     number: order.id,
     createdAt: order.date_created,
+    updatedAt: order.date_modified || null,
     currency,
     paymentState: STATUSES[order.status_id] ?? 'awaiting_payment',
     platformStatus: `status_id=${order.status_id}${order.status ? ` (${order.status})` : ''}`,
     test: false,
     lineItems: products.map((product) => lineItem(product, currency, taxInclusive)),
+    refunds: refundedQuantities(products),
     discountCodes: (coupons ?? []).map((coupon) => coupon.code),
     landingUrl: attribution?.landingUrl || null,
     attributes: [],
@@ -65,6 +68,14 @@ const STATUSES: Readonly<Record<number, PaymentState>> = {
   13: 'awaiting_payment', // Disputed
   14: 'paid', // Partially Refunded
 };
+
+/** BigCommerce keeps a running `quantity_refunded` per product: one cumulative refund, replaced each time. */
+function refundedQuantities(products: readonly BigCommerceProduct[]): Refund[] {
+  const lines = products
+    .filter((product) => (product.quantity_refunded ?? 0) > 0)
+    .map((product) => ({ lineId: product.id, quantity: product.quantity_refunded ?? 0 }));
+  return lines.length > 0 ? [{ id: 'quantity_refunded', lines }] : [];
+}
 
 /**
  * `applied_discounts` amounts follow the store's pricing: with tax-inclusive pricing they include

@@ -38,6 +38,8 @@ export const BigCommerceProductSchema = z.object({
   /** price_ex_tax × quantity, before discounts. */
   total_ex_tax: decimalAmount,
   total_inc_tax: decimalAmount,
+  /** Units refunded so far. */
+  quantity_refunded: z.number().int().nonnegative().nullish(),
   /** physical | digital | giftcertificate */
   type: text,
   /** Set on the products a bundle line (pick-list option) adds; their price is in the parent line. */
@@ -49,6 +51,7 @@ export const BigCommerceOrderSchema = z.object({
   id: platformId,
   customer_id: optionalPlatformId,
   date_created: rfc2822DateTime,
+  date_modified: z.union([rfc2822DateTime, z.literal('')]).nullish(),
   status_id: z.number().int(),
   status: text,
   /** The transactional currency the shopper paid in, which the amounts are in. */

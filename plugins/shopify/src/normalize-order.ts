@@ -5,6 +5,7 @@ import {
   type Order,
   type PayloadError,
   type PaymentState,
+  type Refund,
   type Result,
   ZERO,
   multiplyMinorUnits,
@@ -14,7 +15,7 @@ import {
   toMinorUnits,
   withAmountsInRange,
 } from '@cartrelay/core';
-import { type ShopifyLineItem, type ShopifyOrder, ShopifyOrderSchema } from './order-payload.ts';
+import { type ShopifyLineItem, type ShopifyOrder, ShopifyOrderSchema, type ShopifyRefund } from './order-payload.ts';
 
 /** Translates a Shopify order webhook body into the core Order. */
 export function normalizeShopifyOrder(payload: unknown): Result<Order, PayloadError> {
@@ -26,10 +27,12 @@ export function normalizeShopifyOrder(payload: unknown): Result<Order, PayloadEr
     id: exactId(order.id, order.admin_graphql_api_id),
     number: order.name.replace(/^#/, ''),
     createdAt: order.created_at,
+    updatedAt: order.updated_at ?? null,
     currency: order.currency,
     ...paymentState(order),
     test: order.test === true,
     lineItems: order.line_items.map((line) => lineItem(line, order.currency, order.taxes_included === true)),
+    refunds: (order.refunds ?? []).map(toRefund),
     discountCodes: (order.discount_codes ?? []).map((discount) => discount.code),
     landingUrl: order.landing_site || null,
     attributes: (order.note_attributes ?? [])
@@ -103,6 +106,13 @@ function lineItem(line: ShopifyLineItem, currency: CurrencyCode, taxesIncluded: 
     discount: discount < 0 ? ZERO : discount,
     giftCard: line.gift_card === true,
     partOf: null,
+  };
+}
+
+export function toRefund(refund: ShopifyRefund): Refund {
+  return {
+    id: refund.id,
+    lines: (refund.refund_line_items ?? []).map((line) => ({ lineId: line.line_item_id, quantity: line.quantity })),
   };
 }
 

@@ -30,11 +30,19 @@ export const ShopifyLineItemSchema = z.object({
   discount_allocations: z.array(z.object({ amount: decimalAmount, amount_set: moneySet })).nullish(),
 });
 
+/** A refund as in the order's `refunds` and the refunds/create body: the lines given back. */
+export const ShopifyRefundSchema = z.object({
+  id: platformId,
+  order_id: platformId.optional(),
+  refund_line_items: z.array(z.object({ line_item_id: platformId, quantity: z.number().int().nonnegative() })).nullish(),
+});
+
 export const ShopifyOrderSchema = z.object({
   id: platformId,
   admin_graphql_api_id: text,
   name: z.string().trim().min(1),
   created_at: isoInstant,
+  updated_at: isoInstant.nullish(),
   /** The shop's currency; line prices are in it. */
   currency: currencyCode,
   financial_status: text,
@@ -42,6 +50,7 @@ export const ShopifyOrderSchema = z.object({
   test: z.boolean().nullish(),
   taxes_included: z.boolean().nullish(),
   line_items: z.array(ShopifyLineItemSchema),
+  refunds: z.array(ShopifyRefundSchema).nullish(),
   discount_codes: z.array(z.object({ code: z.string() })).nullish(),
   landing_site: text,
   note_attributes: z
@@ -66,3 +75,4 @@ export const ShopifyOrderSchema = z.object({
 
 export type ShopifyOrder = z.output<typeof ShopifyOrderSchema>;
 export type ShopifyLineItem = z.output<typeof ShopifyLineItemSchema>;
+export type ShopifyRefund = z.output<typeof ShopifyRefundSchema>;

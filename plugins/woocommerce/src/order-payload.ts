@@ -35,12 +35,15 @@ export const WooOrderSchema = z.object({
   status: z.string(),
   currency: currencyCode,
   date_created_gmt: gmtDateTime,
+  date_modified_gmt: gmtDateTime.nullish(),
   date_paid_gmt: text,
   customer_id: optionalPlatformId,
   billing: z.object({ email: text }).nullish(),
   customer_ip_address: text,
   customer_user_agent: text,
   line_items: z.array(WooLineItemSchema),
+  /** Refund totals only; the lines refunded are at /orders/{id}/refunds. */
+  refunds: z.array(z.object({ id: platformId })).nullish(),
   coupon_lines: z.array(z.object({ code: z.string() })).nullish(),
   meta_data: z.array(z.object({ key: z.string(), value: z.unknown() })).nullish(),
 });
