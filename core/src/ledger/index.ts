@@ -1,0 +1,12 @@
+export {
+  ACTIONS_PATH,
+  type DeliveryKind,
+  type LedgerEntry,
+  type LifecycleContext,
+  type LifecyclePlan,
+  type OrderEvent,
+  type PlannedDelivery,
+  type SentState,
+  emptyLedgerEntry,
+  planOrderEvent,
+} from './order-lifecycle.ts';

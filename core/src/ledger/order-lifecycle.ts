@@ -1,0 +1,206 @@
+import type { TrackingConfig } from '../config/tracking-config.ts';
+import { CONVERSIONS_PATH, type ConversionFields, type Mapping } from '../mapping/conversion.ts';
+import { mapOrder } from '../mapping/map-order.ts';
+import type { MinorUnits } from '../money/minor-units.ts';
+import type { Order, Refund } from '../order/order.ts';
+
+/**
+ * The life of one order at impact.com, planned from what the ledger knows and what just arrived.
+ * Pure: the store runs it inside the transaction that saves its result, so a webhook processed twice
+ * (a crash, a redelivery) plans nothing twice. Quantities are absolute, so a modification repeated
+ * by a retry changes nothing.
+ */
+
+export const ACTIONS_PATH = '/Advertisers/{AccountSID}/Actions';
+
+/** What has been sent (enqueued, in order) to impact.com for the order. */
+export type SentState =
+  | { readonly status: 'none' }
+  | { readonly status: 'converted'; readonly actionTrackerId: string; readonly orderId: string; readonly items: Readonly<Record<string, number>> }
+  | { readonly status: 'reversed'; readonly actionTrackerId: string; readonly orderId: string };
+
+export interface LedgerEntry {
+  readonly platformOrderId: string;
+  /** The newest order state known; null while only a refund has arrived. */
+  readonly order: Order | null;
+  /** Refunds that arrived before the order itself. */
+  readonly earlyRefunds: readonly Refund[];
+  readonly sent: SentState;
+}
+
+export type DeliveryKind = 'conversion' | 'modification' | 'reversal';
+
+export interface PlannedDelivery {
+  readonly kind: DeliveryKind;
+  readonly method: 'POST' | 'PUT' | 'DELETE';
+  readonly path: string;
+  readonly fields: ConversionFields;
+}
+
+export type OrderEvent =
+  | { readonly kind: 'order'; readonly order: Order }
+  | { readonly kind: 'refund'; readonly platformOrderId: string; readonly refund: Refund };
+
+export interface LifecycleContext {
+  readonly now: Date;
+  /** Whether this order's customer (id or email hash) converted before, for new/returning when the order cannot say. */
+  readonly customerConvertedBefore: boolean;
+}
+
+export interface LifecyclePlan {
+  readonly entry: LedgerEntry;
+  readonly deliveries: readonly PlannedDelivery[];
+  readonly explain: readonly string[];
+  /** The mapping of the order as sold, when there is an order. */
+  readonly mapping: Mapping | null;
+}
+
+export function emptyLedgerEntry(platformOrderId: string): LedgerEntry {
+  return { platformOrderId, order: null, earlyRefunds: [], sent: { status: 'none' } };
+}
+
+export function planOrderEvent(previous: LedgerEntry, event: OrderEvent, config: TrackingConfig, context: LifecycleContext): LifecyclePlan {
+  const explain: string[] = [];
+  const order = mergeEvent(previous, event, explain);
+  if (order === null) {
+    const refund = event.kind === 'refund' ? event.refund : null;
+    return {
+      entry: { ...previous, earlyRefunds: refund ? mergeRefunds(previous.earlyRefunds, [refund]) : previous.earlyRefunds },
+      deliveries: [],
+      explain: [...explain, 'refund recorded; it is applied when the order arrives'],
+      mapping: null,
+    };
+  }
+
+  const withCustomer = fillCustomerHistory(order, context.customerConvertedBefore, explain);
+  const mapping = mapOrder(withCustomer, config, { now: context.now });
+  explain.push(...mapping.explain);
+  const desired = desiredState(withCustomer, mapping, config, context.now);
+  explain.push(desired.why);
+  const { sent, deliveries } = transition(previous.sent, desired, mapping, explain);
+  return { entry: { platformOrderId: previous.platformOrderId, order, earlyRefunds: [], sent }, deliveries, explain, mapping };
+}
+
+/** The order to plan with: the newest state, with every refund known so far. */
+function mergeEvent(previous: LedgerEntry, event: OrderEvent, explain: string[]): Order | null {
+  if (event.kind === 'refund') {
+    if (previous.order === null) return null;
+    return { ...previous.order, refunds: mergeRefunds(previous.order.refunds, [event.refund]) };
+  }
+  const incoming = event.order;
+  const known = previous.order;
+  const refunds = mergeRefunds(mergeRefunds(known?.refunds ?? [], previous.earlyRefunds), incoming.refunds);
+  if (known && isOlder(incoming, known)) {
+    explain.push(`stale delivery: order state of ${incoming.updatedAt} is older than the known ${known.updatedAt}; kept the known state`);
+    return { ...known, refunds };
+  }
+  return { ...incoming, refunds };
+}
+
+function isOlder(incoming: Order, known: Order): boolean {
+  if (!incoming.updatedAt || !known.updatedAt) return false;
+  return Date.parse(incoming.updatedAt) < Date.parse(known.updatedAt);
+}
+
+/** Refunds by id: each counts once however often it is delivered; a newer copy replaces an older one. */
+function mergeRefunds(known: readonly Refund[], incoming: readonly Refund[]): Refund[] {
+  const byId = new Map(known.map((refund) => [refund.id, refund]));
+  for (const refund of incoming) byId.set(refund.id, refund);
+  return [...byId.values()];
+}
+
+function fillCustomerHistory(order: Order, convertedBefore: boolean, explain: string[]): Order {
+  if (order.customer.returning !== null || (!order.customer.id && !order.customer.email)) return order;
+  explain.push(`customer ${convertedBefore ? 'converted before' : 'has not converted before'} (ledger)`);
+  return { ...order, customer: { ...order.customer, returning: convertedBefore } };
+}
+
+type DesiredState =
+  | { readonly status: 'none'; readonly why: string }
+  | { readonly status: 'active'; readonly items: Record<string, number>; readonly why: string }
+  | { readonly status: 'reversed'; readonly disposition: 'ITEM_RETURNED' | 'ORDER_ERROR'; readonly why: string };
+
+function desiredState(order: Order, mapping: Mapping, config: TrackingConfig, now: Date): DesiredState {
+  switch (order.paymentState) {
+    case 'refunded':
+      return { status: 'reversed', disposition: 'ITEM_RETURNED', why: `fully refunded (${order.platformStatus})` };
+    case 'cancelled':
+    case 'declined':
+    case 'failed':
+      return { status: 'reversed', disposition: 'ORDER_ERROR', why: `${order.paymentState} (${order.platformStatus})` };
+  }
+  if (mapping.decision === 'skip') return { status: 'none', why: `no conversion: ${mapping.reason}` };
+  const items = itemQuantities(mapping.request.fields);
+  const kept = keptQuantities(order, config, now);
+  if (kept) for (const sku of Object.keys(items)) items[sku] = kept[sku] ?? 0;
+  if (Object.values(items).every((quantity) => quantity === 0)) {
+    return { status: 'reversed', disposition: 'ITEM_RETURNED', why: 'every item refunded' };
+  }
+  return { status: 'active', items, why: order.refunds.length > 0 ? `${order.refunds.length} refund(s) applied` : 'sale as mapped' };
+}
+
+/** Quantities per SKU once refunded units are taken away, mapped by the same rules as the sale; null without refunded lines. */
+function keptQuantities(order: Order, config: TrackingConfig, now: Date): Record<string, number> | null {
+  const refunded = new Map<string, number>();
+  for (const refund of order.refunds) {
+    for (const line of refund.lines) refunded.set(line.lineId, (refunded.get(line.lineId) ?? 0) + line.quantity);
+  }
+  if (refunded.size === 0) return null;
+  const lineItems = order.lineItems.map((line) => {
+    const quantity = Math.max(0, line.quantity - (refunded.get(line.id) ?? 0));
+    return quantity === line.quantity ? line : { ...line, quantity, subtotal: 0 as MinorUnits, discount: 0 as MinorUnits };
+  });
+  const remaining = mapOrder({ ...order, lineItems, test: false }, { ...config, testOrders: 'submit' }, { now });
+  return remaining.decision === 'submit' ? itemQuantities(remaining.request.fields) : {};
+}
+
+function itemQuantities(fields: ConversionFields): Record<string, number> {
+  const items: Record<string, number> = {};
+  for (let n = 1; fields[`ItemSku${n}`] !== undefined; n++) items[fields[`ItemSku${n}`]!] = Number(fields[`ItemQuantity${n}`]);
+  return items;
+}
+
+function transition(
+  sent: SentState,
+  desired: DesiredState,
+  mapping: Mapping,
+  explain: string[],
+): { sent: SentState; deliveries: PlannedDelivery[] } {
+  if (sent.status === 'reversed') {
+    explain.push('already reversed at impact.com: nothing more to send');
+    return { sent, deliveries: [] };
+  }
+  if (sent.status === 'none') {
+    if (desired.status !== 'active' || mapping.decision !== 'submit') return { sent, deliveries: [] };
+    const fields = mapping.request.fields;
+    const converted: SentState = { status: 'converted', actionTrackerId: fields.ActionTrackerId!, orderId: fields.OrderId!, items: itemQuantities(fields) };
+    const conversion: PlannedDelivery = { kind: 'conversion', method: 'POST', path: CONVERSIONS_PATH, fields };
+    explain.push(`conversion for OrderId ${converted.orderId}`);
+    const next = transition(converted, desired, mapping, explain);
+    return { sent: next.sent, deliveries: [conversion, ...next.deliveries] };
+  }
+  const key = { ActionTrackerId: sent.actionTrackerId, OrderId: sent.orderId };
+  if (desired.status === 'reversed') {
+    explain.push(`reversal of OrderId ${sent.orderId}: ${desired.disposition}`);
+    return {
+      sent: { status: 'reversed', ...{ actionTrackerId: sent.actionTrackerId, orderId: sent.orderId } },
+      deliveries: [{ kind: 'reversal', method: 'DELETE', path: ACTIONS_PATH, fields: { ...key, DispositionCode: desired.disposition } }],
+    };
+  }
+  if (desired.status === 'none') return { sent, deliveries: [] };
+
+  const changed = Object.keys({ ...sent.items, ...desired.items }).filter((sku) => (sent.items[sku] ?? 0) !== (desired.items[sku] ?? 0));
+  if (changed.length === 0) return { sent, deliveries: [] };
+  const returned = changed.some((sku) => (desired.items[sku] ?? 0) < (sent.items[sku] ?? 0));
+  const fields: Record<string, string> = { ...key, Reason: returned ? 'ITEM_RETURNED' : 'ORDER_UPDATE' };
+  changed.forEach((sku, index) => {
+    const suffix = index === 0 ? '' : String(index + 1);
+    fields[`Sku${suffix}`] = sku;
+    fields[`Quantity${suffix}`] = String(desired.items[sku] ?? 0);
+  });
+  explain.push(`modification of OrderId ${sent.orderId}: ${changed.map((sku) => `${sku} → ${desired.items[sku] ?? 0}`).join(', ')}`);
+  return {
+    sent: { ...sent, items: { ...sent.items, ...desired.items } },
+    deliveries: [{ kind: 'modification', method: 'PUT', path: ACTIONS_PATH, fields }],
+  };
+}
