@@ -10,3 +10,4 @@ export {
   emptyLedgerEntry,
   planOrderEvent,
 } from './order-lifecycle.ts';
+export { customerKeys } from './customer-keys.ts';

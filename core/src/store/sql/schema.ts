@@ -1,0 +1,92 @@
+/**
+ * Schema migrations, applied in order on start. Times are epoch milliseconds; JSON is text. The two
+ * dialects differ only in how an id column is declared.
+ */
+export function migrations(dialect: 'sqlite' | 'postgres'): readonly string[] {
+  const id = dialect === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY';
+  const ref = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+  const time = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+  return [
+    `CREATE TABLE shops (
+       id ${id},
+       platform TEXT NOT NULL,
+       shop_key TEXT NOT NULL,
+       active INTEGER NOT NULL DEFAULT 1,
+       config_json TEXT NOT NULL,
+       impact_account_sid TEXT NOT NULL,
+       impact_auth_token_sealed TEXT NOT NULL,
+       webhook_secret_sealed TEXT,
+       access_token_sealed TEXT,
+       created_at ${time} NOT NULL,
+       updated_at ${time} NOT NULL,
+       UNIQUE (platform, shop_key)
+     );
+     CREATE TABLE webhooks (
+       id ${id},
+       shop_id ${ref} NOT NULL REFERENCES shops(id),
+       topic TEXT NOT NULL,
+       delivery_id TEXT NOT NULL,
+       received_at ${time} NOT NULL,
+       headers_json TEXT NOT NULL,
+       body TEXT NOT NULL,
+       status TEXT NOT NULL DEFAULT 'pending',
+       attempts INTEGER NOT NULL DEFAULT 0,
+       available_at ${time} NOT NULL,
+       lease_until ${time},
+       outcome TEXT,
+       processed_at ${time},
+       UNIQUE (shop_id, delivery_id)
+     );
+     CREATE INDEX webhooks_ready ON webhooks (status, available_at);
+     CREATE TABLE orders (
+       id ${id},
+       shop_id ${ref} NOT NULL REFERENCES shops(id),
+       platform_order_id TEXT NOT NULL,
+       status TEXT NOT NULL DEFAULT 'none',
+       action_tracker_id TEXT,
+       impact_order_id TEXT,
+       customer_id_key TEXT,
+       customer_email_key TEXT,
+       entry_json TEXT NOT NULL,
+       explain_json TEXT NOT NULL DEFAULT '[]',
+       late_click_id TEXT,
+       created_at ${time} NOT NULL,
+       updated_at ${time} NOT NULL,
+       UNIQUE (shop_id, platform_order_id)
+     );
+     CREATE UNIQUE INDEX orders_impact_key ON orders (shop_id, action_tracker_id, impact_order_id) WHERE action_tracker_id IS NOT NULL;
+     CREATE INDEX orders_customer_id ON orders (shop_id, customer_id_key) WHERE customer_id_key IS NOT NULL;
+     CREATE INDEX orders_customer_email ON orders (shop_id, customer_email_key) WHERE customer_email_key IS NOT NULL;
+     CREATE TABLE deliveries (
+       id ${id},
+       shop_id ${ref} NOT NULL REFERENCES shops(id),
+       order_ref ${ref} REFERENCES orders(id),
+       kind TEXT NOT NULL,
+       method TEXT NOT NULL,
+       path TEXT NOT NULL,
+       fields_json TEXT NOT NULL,
+       status TEXT NOT NULL DEFAULT 'pending',
+       attempts INTEGER NOT NULL DEFAULT 0,
+       available_at ${time} NOT NULL,
+       lease_until ${time},
+       queued_uri TEXT,
+       submission_status TEXT,
+       submission_errors_json TEXT,
+       last_error TEXT,
+       created_at ${time} NOT NULL,
+       completed_at ${time}
+     );
+     CREATE INDEX deliveries_ready ON deliveries (status, available_at);
+     CREATE INDEX deliveries_order ON deliveries (order_ref, id);
+     CREATE TABLE delivery_attempts (
+       id ${id},
+       delivery_id ${ref} NOT NULL REFERENCES deliveries(id),
+       attempted_at ${time} NOT NULL,
+       duration_ms INTEGER NOT NULL,
+       http_status INTEGER,
+       outcome TEXT NOT NULL,
+       detail TEXT
+     );
+     CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id);`,
+  ];
+}

@@ -1,0 +1,18 @@
+/**
+ * The little the store needs from a SQL database. Statements use `?` placeholders; the Postgres
+ * driver numbers them. Both drivers return plain rows with integers as numbers.
+ */
+export type SqlValue = string | number | bigint | null;
+export type SqlRow = Record<string, unknown>;
+
+export interface SqlExecutor {
+  query<T extends SqlRow = SqlRow>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  run(sql: string, params?: readonly SqlValue[]): Promise<number>;
+}
+
+export interface SqlDriver extends SqlExecutor {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

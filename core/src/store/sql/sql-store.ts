@@ -1,0 +1,429 @@
+import { TrackingConfigSchema } from '../../config/tracking-config.ts';
+import { customerKeys } from '../../ledger/customer-keys.ts';
+import { type LedgerEntry, type LifecyclePlan, emptyLedgerEntry, planOrderEvent } from '../../ledger/order-lifecycle.ts';
+import type {
+  ApplyOrderEvent,
+  DeliveryAttempt,
+  DeliveryListing,
+  DeliveryOutcome,
+  DeliveryRow,
+  NewShop,
+  NewWebhook,
+  OrderFilter,
+  OrderListing,
+  ShopPatch,
+  ShopRow,
+  Store,
+  SubmissionCheck,
+} from '../store.ts';
+import { migrations } from './schema.ts';
+import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './sql-driver.ts';
+
+/** The Store over a SQL driver; the same statements serve SQLite and PostgreSQL. */
+export function createSqlStore(driver: SqlDriver): Store {
+  const postgres = driver.dialect === 'postgres';
+  /** Row locks exist only in Postgres; SQLite's write transaction already excludes other writers. */
+  const forUpdate = postgres ? ' FOR UPDATE' : '';
+  const skipLocked = postgres ? ' FOR UPDATE SKIP LOCKED' : '';
+
+  const store: Store = {
+    dialect: driver.dialect,
+
+    async migrate() {
+      await driver.transaction(async (tx) => {
+        // Several processes may start at once against one Postgres: the first migrates, the others wait.
+        if (postgres) await tx.query('SELECT pg_advisory_xact_lock(4242001)');
+        await tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+        const applied = new Set((await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+        const steps = migrations(driver.dialect);
+        for (const [index, sql] of steps.entries()) {
+          const version = index + 1;
+          if (applied.has(version)) continue;
+          for (const statement of sql.split(';').map((s) => s.trim()).filter(Boolean)) await tx.run(statement);
+          await tx.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [version, Date.now()]);
+        }
+      });
+    },
+
+    close: () => driver.close(),
+
+    async addShop(shop, now) {
+      const [row] = await driver.query(
+        `INSERT INTO shops (platform, shop_key, active, config_json, impact_account_sid, impact_auth_token_sealed, webhook_secret_sealed, access_token_sealed, created_at, updated_at)
+         VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        [shop.platform, shop.shopKey, JSON.stringify(shop.config), shop.impactAccountSid, shop.impactAuthTokenSealed, shop.webhookSecretSealed, shop.accessTokenSealed, now, now],
+      );
+      return toShop(row!);
+    },
+
+    async findShop(platform, shopKey) {
+      const [row] = await driver.query('SELECT * FROM shops WHERE platform = ? AND shop_key = ?', [platform, shopKey]);
+      return row ? toShop(row) : null;
+    },
+
+    async getShop(id) {
+      const [row] = await driver.query('SELECT * FROM shops WHERE id = ?', [id]);
+      return row ? toShop(row) : null;
+    },
+
+    async listShops() {
+      return (await driver.query('SELECT * FROM shops ORDER BY id')).map(toShop);
+    },
+
+    async updateShop(id, patch, now) {
+      const columns: Array<[string, SqlValue]> = [];
+      if (patch.config !== undefined) columns.push(['config_json', JSON.stringify(patch.config)]);
+      if (patch.active !== undefined) columns.push(['active', patch.active ? 1 : 0]);
+      if (patch.impactAccountSid !== undefined) columns.push(['impact_account_sid', patch.impactAccountSid]);
+      if (patch.impactAuthTokenSealed !== undefined) columns.push(['impact_auth_token_sealed', patch.impactAuthTokenSealed]);
+      if (patch.webhookSecretSealed !== undefined) columns.push(['webhook_secret_sealed', patch.webhookSecretSealed]);
+      if (patch.accessTokenSealed !== undefined) columns.push(['access_token_sealed', patch.accessTokenSealed]);
+      columns.push(['updated_at', now]);
+      await driver.run(`UPDATE shops SET ${columns.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`, [...columns.map(([, v]) => v), id]);
+    },
+
+    async insertWebhooks(webhooks) {
+      if (webhooks.length === 0) return [];
+      const values = (w: NewWebhook): SqlValue[] => [w.shopId, w.topic, w.deliveryId, w.receivedAt, JSON.stringify(w.headers), w.body, w.receivedAt];
+      const insert = 'INSERT INTO webhooks (shop_id, topic, delivery_id, received_at, headers_json, body, available_at) VALUES ';
+      const tuple = '(?, ?, ?, ?, ?, ?, ?)';
+      const stored = await driver.transaction(async (tx) => {
+        if (postgres) {
+          const rows = await tx.query<{ shop_id: number; delivery_id: string }>(
+            `${insert}${webhooks.map(() => tuple).join(', ')} ON CONFLICT (shop_id, delivery_id) DO NOTHING RETURNING shop_id, delivery_id`,
+            webhooks.flatMap(values),
+          );
+          return new Set(rows.map((r) => `${r.shop_id} ${r.delivery_id}`));
+        }
+        const keys = new Set<string>();
+        for (const webhook of webhooks) {
+          if ((await tx.run(`${insert}${tuple} ON CONFLICT (shop_id, delivery_id) DO NOTHING`, values(webhook))) > 0) {
+            keys.add(`${webhook.shopId} ${webhook.deliveryId}`);
+          }
+        }
+        return keys;
+      });
+      // The first of several copies in one batch is the one stored.
+      const seen = new Set<string>();
+      return webhooks.map((w) => {
+        const key = `${w.shopId} ${w.deliveryId}`;
+        const first = stored.has(key) && !seen.has(key);
+        seen.add(key);
+        return first ? 'stored' : 'duplicate';
+      });
+    },
+
+    async claimWebhooks(limit, leaseMs, now) {
+      return driver.transaction(async (tx) => {
+        const ready = await tx.query<{ id: number }>(
+          `SELECT id FROM webhooks
+           WHERE (status = 'pending' AND available_at <= ?) OR (status = 'processing' AND lease_until < ?)
+           ORDER BY id LIMIT ?${skipLocked}`,
+          [now, now, limit],
+        );
+        if (ready.length === 0) return [];
+        const ids = ready.map((r) => Number(r.id));
+        const rows = await tx.query(
+          `UPDATE webhooks SET status = 'processing', lease_until = ?, attempts = attempts + 1
+           WHERE id IN (${ids.map(() => '?').join(', ')}) RETURNING *`,
+          [now + leaseMs, ...ids],
+        );
+        return rows.map(toWebhook).sort((a, b) => a.id - b.id);
+      });
+    },
+
+    async finishWebhook(id, status, outcome, now) {
+      await driver.run('UPDATE webhooks SET status = ?, outcome = ?, processed_at = ?, lease_until = NULL WHERE id = ?', [status, outcome, now, id]);
+    },
+
+    async retryWebhook(id, outcome, availableAt) {
+      await driver.run("UPDATE webhooks SET status = 'pending', outcome = ?, available_at = ?, lease_until = NULL WHERE id = ?", [outcome, availableAt, id]);
+    },
+
+    async applyOrderEvent(input) {
+      return driver.transaction((tx) => applyOrderEvent(tx, input));
+    },
+
+    async enqueueDeliveries(shopId, deliveries, now) {
+      return driver.transaction(async (tx) => {
+        const ids: number[] = [];
+        for (const d of deliveries) ids.push(await insertDelivery(tx, shopId, null, d, d.availableAt, now));
+        return ids;
+      });
+    },
+
+    async claimDeliveries(limit, leaseMs, now) {
+      return driver.transaction(async (tx) => {
+        // An order's deliveries go out one at a time, in the order they were planned.
+        const ready = await tx.query<{ id: number }>(
+          `SELECT d.id FROM deliveries d
+           WHERE ((d.status = 'pending' AND d.available_at <= ?) OR (d.status = 'inflight' AND d.lease_until < ?))
+             AND (d.order_ref IS NULL OR NOT EXISTS (
+               SELECT 1 FROM deliveries e WHERE e.order_ref = d.order_ref AND e.id < d.id AND e.status IN ('pending', 'inflight', 'dead')))
+           ORDER BY d.available_at, d.id LIMIT ?${skipLocked}`,
+          [now, now, limit],
+        );
+        if (ready.length === 0) return [];
+        const ids = ready.map((r) => Number(r.id));
+        const rows = await tx.query(
+          `UPDATE deliveries SET status = 'inflight', lease_until = ?, attempts = attempts + 1
+           WHERE id IN (${ids.map(() => '?').join(', ')}) RETURNING *`,
+          [now + leaseMs, ...ids],
+        );
+        return rows.map(toDelivery).sort((a, b) => a.id - b.id);
+      });
+    },
+
+    async recordDeliveryOutcome(id, outcome, attempt) {
+      await driver.transaction(async (tx) => {
+        await tx.run(
+          'INSERT INTO delivery_attempts (delivery_id, attempted_at, duration_ms, http_status, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)',
+          [id, attempt.attemptedAt, Math.round(attempt.durationMs), attempt.httpStatus, outcome.status, attempt.detail],
+        );
+        await tx.run(...deliveryUpdate(id, outcome, attempt.attemptedAt));
+      });
+    },
+
+    async claimSubmissionChecks(limit, leaseMs, now) {
+      return driver.transaction(async (tx) => {
+        const ready = await tx.query<{ id: number }>(
+          `SELECT id FROM deliveries
+           WHERE status = 'done' AND submission_status = 'queued' AND available_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+           ORDER BY available_at LIMIT ?${skipLocked}`,
+          [now, now, limit],
+        );
+        if (ready.length === 0) return [];
+        const ids = ready.map((r) => Number(r.id));
+        const rows = await tx.query(`UPDATE deliveries SET lease_until = ? WHERE id IN (${ids.map(() => '?').join(', ')}) RETURNING *`, [now + leaseMs, ...ids]);
+        return rows.map(toDelivery);
+      });
+    },
+
+    async recordSubmissionCheck(id, check) {
+      if (check.status === 'pending') {
+        await driver.run('UPDATE deliveries SET available_at = ?, lease_until = NULL WHERE id = ?', [check.checkAt, id]);
+      } else {
+        await driver.run('UPDATE deliveries SET submission_status = ?, submission_errors_json = ?, lease_until = NULL WHERE id = ?', [
+          check.status,
+          check.status === 'error' ? JSON.stringify(check.errors) : null,
+          id,
+        ]);
+      }
+    },
+
+    async requeueDeadDeliveries(shopId, now) {
+      return driver.run(
+        `UPDATE deliveries SET status = 'pending', available_at = ?, lease_until = NULL, last_error = NULL
+         WHERE status = 'dead'${shopId === null ? '' : ' AND shop_id = ?'}`,
+        shopId === null ? [now] : [now, shopId],
+      );
+    },
+
+    async listOrders(shopId, filter) {
+      const where = ['shop_id = ?'];
+      const params: SqlValue[] = [shopId];
+      if (filter.since !== undefined) {
+        where.push('created_at >= ?');
+        params.push(filter.since);
+      }
+      if (filter.status) {
+        where.push('status = ?');
+        params.push(filter.status);
+      }
+      const rows = await driver.query(`SELECT * FROM orders WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`, [...params, filter.limit ?? 100]);
+      return rows.map(toOrderListing);
+    },
+
+    async listDeliveries(shopId, filter) {
+      const where = ['d.shop_id = ?'];
+      const params: SqlValue[] = [shopId];
+      if (filter.orderRef !== undefined) {
+        where.push(filter.orderRef === null ? 'd.order_ref IS NULL' : 'd.order_ref = ?');
+        if (filter.orderRef !== null) params.push(filter.orderRef);
+      }
+      if (filter.since !== undefined) {
+        where.push('d.created_at >= ?');
+        params.push(filter.since);
+      }
+      const deliveries = await driver.query(`SELECT d.* FROM deliveries d WHERE ${where.join(' AND ')} ORDER BY d.id`, params);
+      if (deliveries.length === 0) return [];
+      const ids = deliveries.map((d) => Number(d.id));
+      const attempts = await driver.query(
+        `SELECT * FROM delivery_attempts WHERE delivery_id IN (${ids.map(() => '?').join(', ')}) ORDER BY id`,
+        ids,
+      );
+      return deliveries.map((row) => toDeliveryListing(row, attempts.filter((a) => Number(a.delivery_id) === Number(row.id))));
+    },
+
+    async queueDepth() {
+      const [row] = await driver.query<{ webhooks: number; deliveries: number; dead: number }>(
+        `SELECT
+           (SELECT COUNT(*) FROM webhooks WHERE status IN ('pending', 'processing')) AS webhooks,
+           (SELECT COUNT(*) FROM deliveries WHERE status IN ('pending', 'inflight')) AS deliveries,
+           (SELECT COUNT(*) FROM deliveries WHERE status = 'dead') AS dead`,
+      );
+      return { webhooks: Number(row?.webhooks ?? 0), deliveries: Number(row?.deliveries ?? 0), dead: Number(row?.dead ?? 0) };
+    },
+  };
+
+  async function applyOrderEvent(tx: SqlExecutor, input: ApplyOrderEvent): Promise<LifecyclePlan> {
+    const { shopId, platformOrderId, now } = input;
+    await tx.run(
+      'INSERT INTO orders (shop_id, platform_order_id, entry_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (shop_id, platform_order_id) DO NOTHING',
+      [shopId, platformOrderId, JSON.stringify(emptyLedgerEntry(platformOrderId)), now, now],
+    );
+    const [row] = await tx.query(`SELECT id, entry_json FROM orders WHERE shop_id = ? AND platform_order_id = ?${forUpdate}`, [shopId, platformOrderId]);
+    const orderRef = Number(row!.id);
+    const entry = JSON.parse(String(row!.entry_json)) as LedgerEntry;
+
+    const keys = customerKeys(input.event.kind === 'order' ? input.event.order : entry.order);
+    let convertedBefore = false;
+    if (keys.idKey || keys.emailKey) {
+      const earlier = await tx.query(
+        `SELECT 1 AS found FROM orders WHERE shop_id = ? AND id <> ? AND status <> 'none'
+           AND (customer_id_key = ? OR customer_email_key = ?) LIMIT 1`,
+        [shopId, orderRef, keys.idKey, keys.emailKey],
+      );
+      convertedBefore = earlier.length > 0;
+    }
+
+    const plan = planOrderEvent(entry, input.event, input.config, { now: new Date(now), customerConvertedBefore: convertedBefore });
+    const sent = plan.entry.sent;
+    await tx.run(
+      `UPDATE orders SET status = ?, action_tracker_id = ?, impact_order_id = ?, customer_id_key = ?, customer_email_key = ?,
+         entry_json = ?, explain_json = ?, updated_at = ? WHERE id = ?`,
+      [
+        sent.status,
+        sent.status === 'none' ? null : sent.actionTrackerId,
+        sent.status === 'none' ? null : sent.orderId,
+        keys.idKey,
+        keys.emailKey,
+        JSON.stringify(plan.entry),
+        JSON.stringify(plan.explain),
+        now,
+        orderRef,
+      ],
+    );
+    for (const delivery of plan.deliveries) await insertDelivery(tx, shopId, orderRef, delivery, now, now);
+    if (input.webhookId !== null) {
+      await tx.run("UPDATE webhooks SET status = 'done', outcome = ?, processed_at = ?, lease_until = NULL WHERE id = ?", [
+        plan.deliveries.length > 0 ? `planned ${plan.deliveries.map((d) => d.kind).join(', ')}` : 'no change',
+        now,
+        input.webhookId,
+      ]);
+    }
+    return plan;
+  }
+
+  async function insertDelivery(
+    tx: SqlExecutor,
+    shopId: number,
+    orderRef: number | null,
+    delivery: { kind: string; method: string; path: string; fields: object },
+    availableAt: number,
+    now: number,
+  ): Promise<number> {
+    const [row] = await tx.query<{ id: number }>(
+      `INSERT INTO deliveries (shop_id, order_ref, kind, method, path, fields_json, available_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      [shopId, orderRef, delivery.kind, delivery.method, delivery.path, JSON.stringify(delivery.fields), availableAt, now],
+    );
+    return Number(row!.id);
+  }
+
+  return store;
+}
+
+function deliveryUpdate(id: number, outcome: DeliveryOutcome, at: number): [string, SqlValue[]] {
+  switch (outcome.status) {
+    case 'done':
+      return [
+        `UPDATE deliveries SET status = 'done', queued_uri = ?, submission_status = ?, available_at = ?, lease_until = NULL, completed_at = ?, last_error = NULL WHERE id = ?`,
+        [outcome.queuedUri, outcome.queuedUri && outcome.checkAt !== null ? 'queued' : null, outcome.checkAt ?? at, at, id],
+      ];
+    case 'retry':
+      return [`UPDATE deliveries SET status = 'pending', available_at = ?, lease_until = NULL, last_error = ? WHERE id = ?`, [outcome.availableAt, outcome.error, id]];
+    case 'rejected':
+    case 'dead':
+      return [`UPDATE deliveries SET status = ?, lease_until = NULL, last_error = ?, completed_at = ? WHERE id = ?`, [outcome.status, outcome.error, at, id]];
+  }
+}
+
+const json = <T>(value: unknown, fallback: T): T => (typeof value === 'string' ? (JSON.parse(value) as T) : fallback);
+const numberOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+const stringOrNull = (value: unknown) => (value === null || value === undefined ? null : String(value));
+
+function toShop(row: SqlRow): ShopRow {
+  const shop: NewShop = {
+    platform: String(row.platform),
+    shopKey: String(row.shop_key),
+    // Stored configs were validated on the way in; parsing again fills defaults added since.
+    config: TrackingConfigSchema.parse(json(row.config_json, {})),
+    impactAccountSid: String(row.impact_account_sid),
+    impactAuthTokenSealed: String(row.impact_auth_token_sealed),
+    webhookSecretSealed: stringOrNull(row.webhook_secret_sealed),
+    accessTokenSealed: stringOrNull(row.access_token_sealed),
+  };
+  return { ...shop, id: Number(row.id), active: Number(row.active) === 1, createdAt: Number(row.created_at), updatedAt: Number(row.updated_at) };
+}
+
+function toWebhook(row: SqlRow) {
+  return {
+    id: Number(row.id),
+    shopId: Number(row.shop_id),
+    topic: String(row.topic),
+    deliveryId: String(row.delivery_id),
+    receivedAt: Number(row.received_at),
+    headers: json<Record<string, string>>(row.headers_json, {}),
+    body: String(row.body),
+    attempts: Number(row.attempts),
+  };
+}
+
+function toDelivery(row: SqlRow): DeliveryRow {
+  return {
+    id: Number(row.id),
+    shopId: Number(row.shop_id),
+    orderRef: numberOrNull(row.order_ref),
+    kind: String(row.kind) as DeliveryRow['kind'],
+    method: String(row.method) as DeliveryRow['method'],
+    path: String(row.path),
+    fields: json(row.fields_json, {}),
+    attempts: Number(row.attempts),
+    queuedUri: stringOrNull(row.queued_uri),
+  };
+}
+
+function toDeliveryListing(row: SqlRow, attempts: SqlRow[]): DeliveryListing {
+  return {
+    ...toDelivery(row),
+    status: String(row.status) as DeliveryListing['status'],
+    lastError: stringOrNull(row.last_error),
+    submissionStatus: stringOrNull(row.submission_status),
+    submissionErrors: row.submission_errors_json ? json<unknown[]>(row.submission_errors_json, []) : null,
+    createdAt: Number(row.created_at),
+    completedAt: numberOrNull(row.completed_at),
+    attemptLog: attempts.map((a) => ({
+      attemptedAt: Number(a.attempted_at),
+      durationMs: Number(a.duration_ms),
+      httpStatus: numberOrNull(a.http_status),
+      detail: `${String(a.outcome)}${a.detail ? `: ${String(a.detail)}` : ''}`,
+    })),
+  };
+}
+
+function toOrderListing(row: SqlRow): OrderListing {
+  return {
+    id: Number(row.id),
+    platformOrderId: String(row.platform_order_id),
+    status: String(row.status) as OrderListing['status'],
+    actionTrackerId: stringOrNull(row.action_tracker_id),
+    impactOrderId: stringOrNull(row.impact_order_id),
+    explain: json<string[]>(row.explain_json, []),
+    lateClickId: stringOrNull(row.late_click_id),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+export type { SubmissionCheck, OrderFilter, ShopPatch };

@@ -1,0 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeStoreContract } from '../testing/store-contract.ts';
+import { openStore } from './open-store.ts';
+
+describeStoreContract('SQLite', () => openStore({ dataDir: mkdtempSync(join(tmpdir(), 'cartrelay-store-')) }));

@@ -1,0 +1,152 @@
+import type { TrackingConfig } from '../config/tracking-config.ts';
+import type { ConversionFields } from '../mapping/conversion.ts';
+import type { DeliveryKind, LifecyclePlan, OrderEvent, PlannedDelivery } from '../ledger/order-lifecycle.ts';
+
+/**
+ * CartRelay's durable state behind one interface: shops, the webhook inbox, the order ledger and the
+ * delivery outbox. Two implementations (SQLite embedded, PostgreSQL shared by many processes) pass
+ * one contract battery (core/src/testing/store-contract.ts).
+ */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  addShop(shop: NewShop, now: number): Promise<ShopRow>;
+  findShop(platform: string, shopKey: string): Promise<ShopRow | null>;
+  getShop(id: number): Promise<ShopRow | null>;
+  listShops(): Promise<ShopRow[]>;
+  updateShop(id: number, patch: ShopPatch, now: number): Promise<void>;
+
+  /** Stores verified webhooks in one transaction; a delivery id seen before for the shop is a duplicate. */
+  insertWebhooks(webhooks: readonly NewWebhook[]): Promise<Array<'stored' | 'duplicate'>>;
+  /** Leases up to `limit` webhooks ready for processing (pending, or leased by a process that died). */
+  claimWebhooks(limit: number, leaseMs: number, now: number): Promise<WebhookRow[]>;
+  /** Ends a webhook without an order change: ignored topic, invalid payload. */
+  finishWebhook(id: number, status: 'done' | 'failed', outcome: string, now: number): Promise<void>;
+  /** Gives a leased webhook back for a later try (a fetch from the platform failed). */
+  retryWebhook(id: number, outcome: string, availableAt: number): Promise<void>;
+  /**
+   * In one transaction: loads the order's ledger entry, plans the event (planOrderEvent), saves the
+   * entry, enqueues the planned deliveries and marks the webhook done.
+   */
+  applyOrderEvent(input: ApplyOrderEvent): Promise<LifecyclePlan>;
+
+  /** Enqueues deliveries that belong to no order (test actions and their scheduled reversal). */
+  enqueueDeliveries(shopId: number, deliveries: ReadonlyArray<PlannedDelivery & { availableAt: number }>, now: number): Promise<number[]>;
+  /** Leases deliveries that are due; a delivery waits while an earlier one of the same order is unfinished. */
+  claimDeliveries(limit: number, leaseMs: number, now: number): Promise<DeliveryRow[]>;
+  recordDeliveryOutcome(id: number, outcome: DeliveryOutcome, attempt: DeliveryAttempt): Promise<void>;
+  /** Leases delivered submissions whose impact.com processing result is due to be checked. */
+  claimSubmissionChecks(limit: number, leaseMs: number, now: number): Promise<DeliveryRow[]>;
+  recordSubmissionCheck(id: number, check: SubmissionCheck): Promise<void>;
+  /** Puts dead-lettered deliveries back in the queue; returns how many. */
+  requeueDeadDeliveries(shopId: number | null, now: number): Promise<number>;
+
+  listOrders(shopId: number, filter: OrderFilter): Promise<OrderListing[]>;
+  listDeliveries(shopId: number, filter: { readonly orderRef?: number | null; readonly since?: number }): Promise<DeliveryListing[]>;
+  queueDepth(): Promise<{ webhooks: number; deliveries: number; dead: number }>;
+}
+
+export interface NewShop {
+  readonly platform: string;
+  readonly shopKey: string;
+  readonly config: TrackingConfig;
+  readonly impactAccountSid: string;
+  readonly impactAuthTokenSealed: string;
+  readonly webhookSecretSealed: string | null;
+  readonly accessTokenSealed: string | null;
+}
+
+export interface ShopRow extends NewShop {
+  readonly id: number;
+  readonly active: boolean;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export type ShopPatch = Partial<Pick<ShopRow, 'config' | 'active' | 'impactAccountSid' | 'impactAuthTokenSealed' | 'webhookSecretSealed' | 'accessTokenSealed'>>;
+
+export interface NewWebhook {
+  readonly shopId: number;
+  readonly topic: string;
+  /** The platform's id for the delivery, used to drop duplicates. */
+  readonly deliveryId: string;
+  readonly receivedAt: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+export interface WebhookRow extends NewWebhook {
+  readonly id: number;
+  readonly attempts: number;
+}
+
+export interface ApplyOrderEvent {
+  readonly webhookId: number | null;
+  readonly shopId: number;
+  readonly platformOrderId: string;
+  readonly event: OrderEvent;
+  readonly config: TrackingConfig;
+  readonly now: number;
+}
+
+export type DeliveryStatus = 'pending' | 'inflight' | 'done' | 'rejected' | 'dead';
+
+export interface DeliveryRow {
+  readonly id: number;
+  readonly shopId: number;
+  readonly orderRef: number | null;
+  readonly kind: DeliveryKind;
+  readonly method: 'POST' | 'PUT' | 'DELETE';
+  readonly path: string;
+  readonly fields: ConversionFields;
+  readonly attempts: number;
+  readonly queuedUri: string | null;
+}
+
+export type DeliveryOutcome =
+  | { readonly status: 'done'; readonly queuedUri: string | null; readonly checkAt: number | null }
+  | { readonly status: 'retry'; readonly availableAt: number; readonly error: string }
+  | { readonly status: 'rejected'; readonly error: string }
+  | { readonly status: 'dead'; readonly error: string };
+
+export interface DeliveryAttempt {
+  readonly attemptedAt: number;
+  readonly durationMs: number;
+  readonly httpStatus: number | null;
+  readonly detail: string;
+}
+
+export type SubmissionCheck =
+  | { readonly status: 'pending'; readonly checkAt: number }
+  | { readonly status: 'complete' }
+  | { readonly status: 'error'; readonly errors: readonly unknown[] };
+
+export interface OrderFilter {
+  readonly since?: number;
+  readonly status?: 'none' | 'converted' | 'reversed';
+  readonly limit?: number;
+}
+
+export interface OrderListing {
+  readonly id: number;
+  readonly platformOrderId: string;
+  readonly status: 'none' | 'converted' | 'reversed';
+  readonly actionTrackerId: string | null;
+  readonly impactOrderId: string | null;
+  readonly explain: readonly string[];
+  readonly lateClickId: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface DeliveryListing extends DeliveryRow {
+  readonly status: DeliveryStatus;
+  readonly lastError: string | null;
+  readonly submissionStatus: string | null;
+  readonly submissionErrors: readonly unknown[] | null;
+  readonly createdAt: number;
+  readonly completedAt: number | null;
+  readonly attemptLog: readonly DeliveryAttempt[];
+}

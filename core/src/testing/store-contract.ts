@@ -1,0 +1,213 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OrderEvent } from '../ledger/order-lifecycle.ts';
+import type { MinorUnits } from '../money/minor-units.ts';
+import type { Order } from '../order/order.ts';
+import type { NewWebhook, Store } from '../store/store.ts';
+import { aConfig, aLine, anOrder } from './builders.ts';
+
+/**
+ * The battery every Store implementation passes. `open` returns a fresh, migrated, empty store.
+ */
+export function describeStoreContract(name: string, open: () => Promise<Store>): void {
+  describe(`${name} store contract`, () => {
+    let store: Store;
+    const now = 1_780_000_000_000;
+    const config = aConfig();
+
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    const addShop = (shopKey = 'shop-1.myshopify.com') =>
+      store.addShop(
+        { platform: 'shopify', shopKey, config, impactAccountSid: 'IRabc', impactAuthTokenSealed: 'v1.sealed', webhookSecretSealed: null, accessTokenSealed: null },
+        now,
+      );
+    const webhook = (shopId: number, deliveryId: string, overrides: Partial<NewWebhook> = {}): NewWebhook => ({
+      shopId,
+      topic: 'orders/paid',
+      deliveryId,
+      receivedAt: now,
+      headers: { 'x-shopify-topic': 'orders/paid' },
+      body: '{"id":1}',
+      ...overrides,
+    });
+    const sale = (overrides: Partial<Order> = {}) =>
+      anOrder({ id: 'P1', number: '1001', lineItems: [aLine({ id: 'L1', sku: 'A', quantity: 2, subtotal: 2000 as MinorUnits })], ...overrides });
+    const apply = (shopId: number, event: OrderEvent, webhookId: number | null = null, platformOrderId = 'P1') =>
+      store.applyOrderEvent({ webhookId, shopId, platformOrderId, event, config, now });
+
+    it('migrates idempotently', async () => {
+      await store.migrate();
+      await store.migrate();
+      expect(await store.listShops()).toEqual([]);
+    });
+
+    describe('shops', () => {
+      it('adds, finds, lists and updates a shop', async () => {
+        const shop = await addShop();
+        expect(shop).toMatchObject({ platform: 'shopify', shopKey: 'shop-1.myshopify.com', active: true, impactAccountSid: 'IRabc', config });
+        expect(await store.findShop('shopify', 'shop-1.myshopify.com')).toEqual(shop);
+        expect(await store.findShop('woocommerce', 'shop-1.myshopify.com')).toBeNull();
+        expect(await store.getShop(shop.id)).toEqual(shop);
+        const newConfig = aConfig({ trigger: 'created' });
+        await store.updateShop(shop.id, { config: newConfig, active: false }, now + 1);
+        expect(await store.getShop(shop.id)).toMatchObject({ config: newConfig, active: false, updatedAt: now + 1 });
+        expect(await store.listShops()).toHaveLength(1);
+      });
+
+      it('refuses the same shop twice', async () => {
+        await addShop();
+        await expect(addShop()).rejects.toThrow();
+      });
+    });
+
+    describe('webhook inbox', () => {
+      it('stores each delivery once, across and within batches', async () => {
+        const shop = await addShop();
+        const other = await addShop('shop-2.myshopify.com');
+        expect(await store.insertWebhooks([webhook(shop.id, 'e1'), webhook(shop.id, 'e2'), webhook(shop.id, 'e1')])).toEqual(['stored', 'stored', 'duplicate']);
+        expect(await store.insertWebhooks([webhook(shop.id, 'e2'), webhook(other.id, 'e2')])).toEqual(['duplicate', 'stored']);
+        expect((await store.queueDepth()).webhooks).toBe(3);
+      });
+
+      it('leases webhooks once, and again after the lease runs out', async () => {
+        const shop = await addShop();
+        await store.insertWebhooks([webhook(shop.id, 'e1'), webhook(shop.id, 'e2')]);
+        const first = await store.claimWebhooks(10, 1000, now);
+        expect(first.map((w) => w.deliveryId)).toEqual(['e1', 'e2']);
+        expect(first[0]).toMatchObject({ topic: 'orders/paid', headers: { 'x-shopify-topic': 'orders/paid' }, body: '{"id":1}', attempts: 1 });
+        expect(await store.claimWebhooks(10, 1000, now + 500)).toEqual([]);
+        await store.finishWebhook(first[0]!.id, 'done', 'ignored', now);
+        const again = await store.claimWebhooks(10, 1000, now + 1001);
+        expect(again.map((w) => [w.deliveryId, w.attempts])).toEqual([['e2', 2]]);
+      });
+
+      it('gives a webhook back for a later try', async () => {
+        const shop = await addShop();
+        await store.insertWebhooks([webhook(shop.id, 'e1')]);
+        const [claimed] = await store.claimWebhooks(1, 1000, now);
+        await store.retryWebhook(claimed!.id, 'fetch failed', now + 60_000);
+        expect(await store.claimWebhooks(1, 1000, now + 59_999)).toEqual([]);
+        expect(await store.claimWebhooks(1, 1000, now + 60_000)).toHaveLength(1);
+      });
+    });
+
+    describe('order ledger', () => {
+      it('plans one conversion per order and marks the webhook done, in one transaction', async () => {
+        const shop = await addShop();
+        await store.insertWebhooks([webhook(shop.id, 'e1'), webhook(shop.id, 'e2')]);
+        const [w1, w2] = await store.claimWebhooks(2, 1000, now);
+        expect((await apply(shop.id, { kind: 'order', order: sale() }, w1!.id)).deliveries.map((d) => d.kind)).toEqual(['conversion']);
+        expect((await apply(shop.id, { kind: 'order', order: sale() }, w2!.id)).deliveries).toEqual([]);
+        expect(await store.claimWebhooks(10, 1000, now + 10_000)).toEqual([]);
+        const [order] = await store.listOrders(shop.id, {});
+        expect(order).toMatchObject({ platformOrderId: 'P1', status: 'converted', actionTrackerId: '67890', impactOrderId: '1001' });
+        expect(order!.explain.length).toBeGreaterThan(0);
+        expect((await store.queueDepth()).deliveries).toBe(1);
+      });
+
+      it('remembers customers: a second order of the same email is a returning customer', async () => {
+        const shop = await addShop();
+        const customer = { id: null, email: 'Ann@Example.com', tags: [], returning: null };
+        const first = await apply(shop.id, { kind: 'order', order: sale({ id: 'P1', number: '1', customer }) }, null, 'P1');
+        const second = await apply(shop.id, { kind: 'order', order: sale({ id: 'P2', number: '2', customer: { ...customer, email: 'ann@example.com ' } }) }, null, 'P2');
+        expect(first.deliveries[0]!.fields.CustomerStatus).toBe('New');
+        expect(second.deliveries[0]!.fields.CustomerStatus).toBe('Returning');
+      });
+
+      it('refuses a second order converting under an OrderId already used', async () => {
+        const shop = await addShop();
+        await apply(shop.id, { kind: 'order', order: sale({ id: 'P1', number: '1001' }) }, null, 'P1');
+        await expect(apply(shop.id, { kind: 'order', order: sale({ id: 'P2', number: '1001' }) }, null, 'P2')).rejects.toThrow();
+        expect(await store.listOrders(shop.id, {})).toHaveLength(1);
+      });
+    });
+
+    describe('delivery outbox', () => {
+      it('sends an order’s deliveries one at a time, in order', async () => {
+        const shop = await addShop();
+        await apply(shop.id, { kind: 'order', order: sale() });
+        await apply(shop.id, { kind: 'refund', platformOrderId: 'P1', refund: { id: 'R1', lines: [{ lineId: 'L1', quantity: 1 }] } });
+        const [conversion] = await store.claimDeliveries(10, 1000, now);
+        expect(conversion).toMatchObject({ kind: 'conversion', method: 'POST', attempts: 1 });
+        expect(await store.claimDeliveries(10, 1000, now)).toEqual([]);
+        await store.recordDeliveryOutcome(conversion!.id, { status: 'done', queuedUri: '/Advertisers/IRabc/APISubmissions/1', checkAt: now + 60_000 }, { attemptedAt: now, durationMs: 12, httpStatus: 200, detail: 'QUEUED' });
+        const [modification] = await store.claimDeliveries(10, 1000, now);
+        expect(modification).toMatchObject({ kind: 'modification', method: 'PUT', fields: expect.objectContaining({ Sku: 'A', Quantity: '1' }) });
+      });
+
+      it('retries at the given time, reclaims after a lost lease, and dead-letters', async () => {
+        const shop = await addShop();
+        await apply(shop.id, { kind: 'order', order: sale() });
+        const [d] = await store.claimDeliveries(1, 1000, now);
+        await store.recordDeliveryOutcome(d!.id, { status: 'retry', availableAt: now + 5000, error: 'HTTP 503' }, { attemptedAt: now, durationMs: 5, httpStatus: 503, detail: 'Service Unavailable' });
+        expect(await store.claimDeliveries(1, 1000, now + 4999)).toEqual([]);
+        const [again] = await store.claimDeliveries(1, 1000, now + 5000);
+        expect(again!.attempts).toBe(2);
+        // The process holding the lease dies: another takes it over once the lease runs out.
+        const [takenOver] = await store.claimDeliveries(1, 1000, now + 6001);
+        expect(takenOver).toMatchObject({ id: d!.id, attempts: 3 });
+        await store.recordDeliveryOutcome(d!.id, { status: 'dead', error: 'gave up after 3 attempts' }, { attemptedAt: now + 6001, durationMs: 5, httpStatus: null, detail: 'ECONNRESET' });
+        expect((await store.queueDepth()).dead).toBe(1);
+        const [listing] = await store.listDeliveries(shop.id, {});
+        expect(listing).toMatchObject({ status: 'dead', lastError: 'gave up after 3 attempts' });
+        expect(listing!.attemptLog.map((a) => a.httpStatus)).toEqual([503, null]);
+        expect(await store.requeueDeadDeliveries(shop.id, now + 7000)).toBe(1);
+        expect(await store.claimDeliveries(1, 1000, now + 7000)).toHaveLength(1);
+      });
+
+      it('holds an order’s later deliveries while an earlier one is dead-lettered', async () => {
+        const shop = await addShop();
+        await apply(shop.id, { kind: 'order', order: sale() });
+        await apply(shop.id, { kind: 'order', order: sale({ paymentState: 'cancelled', updatedAt: '2026-03-02T00:00:00Z' }) });
+        const [conversion] = await store.claimDeliveries(10, 1000, now);
+        await store.recordDeliveryOutcome(conversion!.id, { status: 'dead', error: 'x' }, { attemptedAt: now, durationMs: 1, httpStatus: 500, detail: '' });
+        expect(await store.claimDeliveries(10, 1000, now)).toEqual([]);
+      });
+
+      it('enqueues deliveries of no order for later, such as a test action’s reversal', async () => {
+        const shop = await addShop();
+        const [, reversalId] = await store.enqueueDeliveries(
+          shop.id,
+          [
+            { kind: 'conversion', method: 'POST', path: '/Advertisers/{AccountSID}/Conversions', fields: { OrderId: 'TEST-1' }, availableAt: now },
+            { kind: 'reversal', method: 'DELETE', path: '/Advertisers/{AccountSID}/Actions', fields: { OrderId: 'TEST-1', DispositionCode: 'TEST_ACTION' }, availableAt: now + 3_600_000 },
+          ],
+          now,
+        );
+        const [conversion] = await store.claimDeliveries(10, 1000, now);
+        expect(conversion!.kind).toBe('conversion');
+        await store.recordDeliveryOutcome(conversion!.id, { status: 'done', queuedUri: null, checkAt: null }, { attemptedAt: now, durationMs: 1, httpStatus: 200, detail: '' });
+        expect(await store.claimDeliveries(10, 1000, now + 3_599_999)).toEqual([]);
+        expect((await store.claimDeliveries(10, 1000, now + 3_600_000)).map((d) => d.id)).toEqual([reversalId]);
+      });
+
+      it('checks queued submissions when due and records impact.com’s errors', async () => {
+        const shop = await addShop();
+        await apply(shop.id, { kind: 'order', order: sale() });
+        const [d] = await store.claimDeliveries(1, 1000, now);
+        await store.recordDeliveryOutcome(d!.id, { status: 'done', queuedUri: '/Advertisers/IRabc/APISubmissions/9', checkAt: now + 60_000 }, { attemptedAt: now, durationMs: 3, httpStatus: 200, detail: 'QUEUED' });
+        expect(await store.claimSubmissionChecks(10, 1000, now + 59_999)).toEqual([]);
+        const [check] = await store.claimSubmissionChecks(10, 1000, now + 60_000);
+        expect(check).toMatchObject({ id: d!.id, queuedUri: '/Advertisers/IRabc/APISubmissions/9' });
+        await store.recordSubmissionCheck(d!.id, { status: 'error', errors: [{ code: 'CONTRACT_NOT_FOUND' }] });
+        const [listing] = await store.listDeliveries(shop.id, {});
+        expect(listing).toMatchObject({ status: 'done', submissionStatus: 'error', submissionErrors: [{ code: 'CONTRACT_NOT_FOUND' }] });
+        expect(await store.claimSubmissionChecks(10, 1000, now + 120_000)).toEqual([]);
+      });
+
+      it('never leases one delivery to two concurrent claimers', async () => {
+        const shop = await addShop();
+        for (let n = 0; n < 20; n++) await apply(shop.id, { kind: 'order', order: sale({ id: `P${n}`, number: `${n}` }) }, null, `P${n}`);
+        const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimDeliveries(8, 10_000, now)));
+        const ids = claims.flat().map((d) => d.id);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(ids.length).toBe(20);
+      });
+    });
+  });
+}
