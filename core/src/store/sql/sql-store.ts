@@ -3,18 +3,14 @@ import { customerKeys } from '../../ledger/customer-keys.ts';
 import { type LedgerEntry, type LifecyclePlan, emptyLedgerEntry, planOrderEvent } from '../../ledger/order-lifecycle.ts';
 import type {
   ApplyOrderEvent,
-  DeliveryAttempt,
   DeliveryListing,
   DeliveryOutcome,
   DeliveryRow,
   NewShop,
   NewWebhook,
-  OrderFilter,
   OrderListing,
-  ShopPatch,
   ShopRow,
   Store,
-  SubmissionCheck,
 } from '../store.ts';
 import { migrations } from './schema.ts';
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './sql-driver.ts';
@@ -426,4 +422,3 @@ function toOrderListing(row: SqlRow): OrderListing {
   };
 }
 
-export type { SubmissionCheck, OrderFilter, ShopPatch };
