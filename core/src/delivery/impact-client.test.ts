@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeImpact, startFakeImpact } from '../testing/fake-impact.ts';
+import { type ImpactClient, createImpactClient } from './impact-client.ts';
+import { DEFAULT_RETRY_POLICY, decideOutcome, rateLimitResetAt } from './retry-policy.ts';
+
+const credentials = { accountSid: 'IRtest1', authToken: 'token-1' };
+const conversion = {
+  method: 'POST' as const,
+  path: '/Advertisers/{AccountSID}/Conversions',
+  fields: { CampaignId: '12345', ActionTrackerId: '67890', EventDate: '2026-03-01T10:00:00Z', OrderId: '1001', ClickId: 'C1', ItemSku1: 'A', ItemQuantity1: '2', ItemSubTotal1: '20.00' },
+};
+
+describe('impact.com client against the fake', () => {
+  let fake: FakeImpact;
+  let client: ImpactClient;
+  beforeEach(async () => {
+    fake = await startFakeImpact({ accounts: { IRtest1: 'token-1' } });
+    client = createImpactClient({ baseUrl: fake.url, timeoutMs: 2000 });
+  });
+  afterEach(() => fake.close());
+
+  it('posts a form-encoded conversion with Basic auth and gets a queued submission', async () => {
+    const answer = await client.send(conversion, credentials);
+    expect(answer).toEqual({ kind: 'queued', status: 200, queuedUri: '/Advertisers/IRtest1/APISubmissions/1' });
+    expect(fake.requests[0]).toMatchObject({ method: 'POST', path: '/Advertisers/IRtest1/Conversions', accountSid: 'IRtest1', fields: conversion.fields });
+    expect(await client.getSubmission('/Advertisers/IRtest1/APISubmissions/1', credentials)).toEqual({ kind: 'complete' });
+  });
+
+  it('modifies and reverses the action by action tracker and OrderId', async () => {
+    await client.send(conversion, credentials);
+    await client.send({ method: 'PUT', path: '/Advertisers/{AccountSID}/Actions', fields: { ActionTrackerId: '67890', OrderId: '1001', Reason: 'ITEM_RETURNED', Sku: 'A', Quantity: '1' } }, credentials);
+    expect(fake.actions.get('IRtest1|67890|1001')?.items).toEqual({ A: 1 });
+    await client.send({ method: 'DELETE', path: '/Advertisers/{AccountSID}/Actions', fields: { ActionTrackerId: '67890', OrderId: '1001', DispositionCode: 'ITEM_RETURNED' } }, credentials);
+    expect(fake.actions.get('IRtest1|67890|1001')).toMatchObject({ state: 'REVERSED', dispositionCode: 'ITEM_RETURNED' });
+  });
+
+  it('answers 401 to wrong credentials and 400 with the error list to invalid fields', async () => {
+    expect(await client.send(conversion, { accountSid: 'IRtest1', authToken: 'wrong' })).toMatchObject({ kind: 'http_error', status: 401 });
+    const invalid = await client.send({ ...conversion, fields: { ...conversion.fields, OrderId: 'x'.repeat(65) } }, credentials);
+    expect(invalid).toMatchObject({ kind: 'http_error', status: 400 });
+    expect(invalid.kind === 'http_error' && JSON.parse(invalid.body).errors[0].field).toBe('OrderId');
+  });
+
+  it('keeps one action per order: a repeated conversion ends in a duplicate error', async () => {
+    await client.send(conversion, credentials);
+    const again = await client.send(conversion, credentials);
+    expect(fake.actions.size).toBe(1);
+    expect(again.kind === 'queued' && (await client.getSubmission(again.queuedUri!, credentials))).toMatchObject({ kind: 'error', errors: [{ code: 'DUPLICATE_ORDER_ID' }] });
+  });
+
+  it('reports contract errors through the submission', async () => {
+    fake.failSubmissions(['1001']);
+    const answer = await client.send(conversion, credentials);
+    expect(answer.kind === 'queued' && (await client.getSubmission(answer.queuedUri!, credentials))).toMatchObject({ kind: 'error', errors: [{ code: 'CONTRACT_NOT_FOUND' }] });
+  });
+
+  it('turns dropped connections and timeouts into network errors', async () => {
+    fake.inject({ kind: 'drop' });
+    expect(await client.send(conversion, credentials)).toMatchObject({ kind: 'network_error' });
+    fake.inject({ kind: 'delay', ms: 500 });
+    const impatient = createImpactClient({ baseUrl: fake.url, timeoutMs: 100 });
+    expect(await impatient.send(conversion, credentials)).toMatchObject({ kind: 'network_error' });
+  });
+});
+
+describe('retry policy', () => {
+  const now = 1_780_000_000_000;
+  const half = () => 0.5;
+
+  it('marks a queued answer done and schedules the submission check', () => {
+    expect(decideOutcome({ kind: 'queued', status: 200, queuedUri: '/x/1' }, 1, now, DEFAULT_RETRY_POLICY, half)).toEqual({
+      status: 'done',
+      queuedUri: '/x/1',
+      checkAt: now + DEFAULT_RETRY_POLICY.submissionCheckDelayMs,
+    });
+  });
+
+  it('retries 5xx, 408, 401/403 and network errors with growing, jittered delays', () => {
+    const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 1000, maxDelayMs: 60_000 };
+    const delay = (attempts: number, random: number) => {
+      const outcome = decideOutcome({ kind: 'http_error', status: 503, body: '', headers: {} }, attempts, now, policy, () => random);
+      return outcome.status === 'retry' ? outcome.availableAt - now : null;
+    };
+    expect([delay(1, 1), delay(2, 1), delay(3, 1), delay(10, 1)]).toEqual([1000, 2000, 4000, 60_000]);
+    expect(delay(3, 0.25)).toBe(1000);
+    expect(delay(3, 0)).toBe(500);
+    for (const status of [408, 401, 403, 500]) {
+      expect(decideOutcome({ kind: 'http_error', status, body: '', headers: {} }, 1, now, policy, half).status).toBe('retry');
+    }
+    expect(decideOutcome({ kind: 'network_error', error: 'ECONNRESET' }, 1, now, policy, half).status).toBe('retry');
+  });
+
+  it('does not retry validation errors', () => {
+    const outcome = decideOutcome({ kind: 'http_error', status: 400, body: '{"errors":[{"field":"OrderId"}]}', headers: {} }, 1, now, DEFAULT_RETRY_POLICY, half);
+    expect(outcome).toEqual({ status: 'rejected', error: 'HTTP 400: {"errors":[{"field":"OrderId"}]}' });
+  });
+
+  it('dead-letters after the last attempt', () => {
+    const outcome = decideOutcome({ kind: 'network_error', error: 'ECONNREFUSED' }, DEFAULT_RETRY_POLICY.maxAttempts, now, DEFAULT_RETRY_POLICY, half);
+    expect(outcome).toEqual({ status: 'dead', error: `network error: ECONNREFUSED; gave up after ${DEFAULT_RETRY_POLICY.maxAttempts} attempts` });
+  });
+
+  it('waits for the rate-limit reset on 429', () => {
+    const outcome = decideOutcome({ kind: 'http_error', status: 429, body: '', headers: { 'x-ratelimit-reset': String((now + 3_600_000) / 1000) } }, 1, now, DEFAULT_RETRY_POLICY, half);
+    expect(outcome).toMatchObject({ status: 'retry', availableAt: now + 3_600_000 });
+    expect(rateLimitResetAt({ 'retry-after': '120' }, now)).toBe(now + 120_000);
+    expect(rateLimitResetAt({ 'retry-after': 'Wed, 21 Oct 2015 07:28:00 GMT' }, now)).toBe(Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'));
+    expect(rateLimitResetAt({ 'x-ratelimit-reset': '30' }, now)).toBe(now + 30_000);
+    expect(rateLimitResetAt({}, now)).toBeNull();
+  });
+});

@@ -1,0 +1,96 @@
+import type { ConversionFields } from '../mapping/conversion.ts';
+
+/**
+ * The impact.com Brand API, as far as delivery needs it: form-encoded POST/PUT/DELETE with Basic
+ * auth (Account SID : Auth Token), answered 200 QUEUED with a submission URI to check later.
+ */
+export interface ImpactCredentials {
+  readonly accountSid: string;
+  readonly authToken: string;
+}
+
+export interface ImpactRequest {
+  readonly method: 'POST' | 'PUT' | 'DELETE';
+  /** With the `{AccountSID}` placeholder, as mapping and planning produce it. */
+  readonly path: string;
+  readonly fields: ConversionFields;
+}
+
+export type ImpactAnswer =
+  | { readonly kind: 'queued'; readonly status: number; readonly queuedUri: string | null }
+  | { readonly kind: 'http_error'; readonly status: number; readonly body: string; readonly headers: Readonly<Record<string, string>> }
+  | { readonly kind: 'network_error'; readonly error: string };
+
+export type SubmissionAnswer =
+  | { readonly kind: 'pending' }
+  | { readonly kind: 'complete' }
+  | { readonly kind: 'error'; readonly errors: readonly unknown[] }
+  | { readonly kind: 'unavailable'; readonly error: string };
+
+export interface ImpactClient {
+  send(request: ImpactRequest, credentials: ImpactCredentials): Promise<ImpactAnswer>;
+  getSubmission(queuedUri: string, credentials: ImpactCredentials): Promise<SubmissionAnswer>;
+}
+
+export function createImpactClient(options: { baseUrl: string; timeoutMs?: number; fetch?: typeof fetch }): ImpactClient {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const doFetch = options.fetch ?? fetch;
+  const authorization = (c: ImpactCredentials) => `Basic ${Buffer.from(`${c.accountSid}:${c.authToken}`).toString('base64')}`;
+
+  return {
+    async send(request, credentials) {
+      const url = baseUrl + request.path.replace('{AccountSID}', encodeURIComponent(credentials.accountSid));
+      try {
+        const response = await doFetch(url, {
+          method: request.method,
+          headers: { authorization: authorization(credentials), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          body: new URLSearchParams(request.fields as Record<string, string>).toString(),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        const body = await response.text();
+        if (response.ok) {
+          const parsed = safeJson(body) as { Status?: string; QueuedUri?: string } | null;
+          return { kind: 'queued', status: response.status, queuedUri: parsed?.QueuedUri ?? null };
+        }
+        return { kind: 'http_error', status: response.status, body: body.slice(0, 2000), headers: Object.fromEntries(response.headers) };
+      } catch (error) {
+        return { kind: 'network_error', error: describeError(error) };
+      }
+    },
+
+    async getSubmission(queuedUri, credentials) {
+      try {
+        const response = await doFetch(baseUrl + queuedUri, {
+          headers: { authorization: authorization(credentials), accept: 'application/json' },
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        if (!response.ok) return { kind: 'unavailable', error: `HTTP ${response.status}` };
+        const submission = safeJson(await response.text()) as { Status?: string; ErrorType?: string; Errors?: unknown[]; errors?: unknown[] } | null;
+        const status = submission?.Status?.toUpperCase() ?? '';
+        const errors = submission?.Errors ?? submission?.errors ?? [];
+        if (status === 'COMPLETE' || status === 'COMPLETED') return errors.length > 0 || submission?.ErrorType ? { kind: 'error', errors: errors.length > 0 ? errors : [submission?.ErrorType] } : { kind: 'complete' };
+        if (status === 'ERROR' || status === 'FAILED') return { kind: 'error', errors };
+        return { kind: 'pending' };
+      } catch (error) {
+        return { kind: 'unavailable', error: describeError(error) };
+      }
+    },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ?? cause?.message ?? error.message;
+  }
+  return String(error);
+}
