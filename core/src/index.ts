@@ -10,3 +10,8 @@ export * from './order/index.ts';
 export * from './platform/index.ts';
 export * from './result.ts';
 export * from './validation/index.ts';
+export * from './webhooks/index.ts';
+export * from './crypto/index.ts';
+export * from './ledger/index.ts';
+export * from './store/index.ts';
+export * from './delivery/index.ts';

@@ -1,5 +1,6 @@
 import type { Order } from '../order/order.ts';
 import { type Result, err } from '../result.ts';
+import type { WebhookReceiver } from '../webhooks/webhook-receiver.ts';
 import { type FieldProblem, describeProblems } from '../validation/format-issues.ts';
 
 /**
@@ -15,6 +16,8 @@ export interface PlatformAdapter {
   readonly orderPayloadDescription: string;
   /** Translates an order payload (parsed with `parseJson`, so large ids are bigint) into an Order. */
   normalizeOrder(topic: string, payload: unknown): Result<Order, PayloadError>;
+  /** The relay side: identify, verify and interpret the platform's webhooks. */
+  readonly webhooks: WebhookReceiver;
 }
 
 export type PayloadError =
@@ -35,9 +38,11 @@ export function createPlatformAdapter(definition: {
   readonly orderTopics: readonly string[];
   readonly orderPayloadDescription: string;
   readonly normalizeOrder: (payload: unknown) => Result<Order, PayloadError>;
+  readonly webhooks: WebhookReceiver;
 }): PlatformAdapter {
   return {
     platform: definition.platform,
+    webhooks: definition.webhooks,
     orderTopics: definition.orderTopics,
     orderPayloadDescription: definition.orderPayloadDescription,
     normalizeOrder(topic, payload) {

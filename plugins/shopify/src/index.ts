@@ -1,21 +1,14 @@
 import { createPlatformAdapter } from '@cartrelay/core';
 import { normalizeShopifyOrder } from './normalize-order.ts';
-
-/** Order webhook topics whose body is the order itself. */
-export const SHOPIFY_ORDER_TOPICS = [
-  'orders/create',
-  'orders/paid',
-  'orders/updated',
-  'orders/cancelled',
-  'orders/fulfilled',
-  'orders/partially_fulfilled',
-] as const;
+import { SHOPIFY_ORDER_TOPICS, shopifyWebhooks } from './webhooks.ts';
 
 export const shopifyAdapter = createPlatformAdapter({
   platform: 'shopify',
   orderTopics: SHOPIFY_ORDER_TOPICS,
   orderPayloadDescription: 'the Shopify order webhook body as delivered',
   normalizeOrder: normalizeShopifyOrder,
+  webhooks: shopifyWebhooks,
 });
 
 export { normalizeShopifyOrder } from './normalize-order.ts';
+export { SHOPIFY_ORDER_TOPICS, normalizeShopDomain, shopifyWebhooks } from './webhooks.ts';

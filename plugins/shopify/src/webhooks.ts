@@ -1,0 +1,74 @@
+import {
+  type PayloadError,
+  type Result,
+  type WebhookEvent,
+  type WebhookReceiver,
+  constantTimeEqual,
+  err,
+  hmacSha256Base64,
+  ok,
+  parsePayload,
+} from '@cartrelay/core';
+import { normalizeShopifyOrder, toRefund } from './normalize-order.ts';
+import { ShopifyRefundSchema } from './order-payload.ts';
+
+export const SHOPIFY_ORDER_TOPICS = [
+  'orders/create',
+  'orders/paid',
+  'orders/updated',
+  'orders/cancelled',
+  'orders/fulfilled',
+  'orders/partially_fulfilled',
+] as const;
+
+const header = (headers: Readonly<Record<string, string | undefined>>, name: string) =>
+  // Webhook deliveries use X-Shopify-*; the newer Events deliveries drop the X- prefix.
+  headers[`x-shopify-${name}`] ?? headers[`shopify-${name}`];
+
+/**
+ * Shopify webhooks: signed with the app's API secret as base64(HMAC-SHA256(raw body)) in
+ * X-Shopify-Hmac-Sha256. Duplicates share X-Shopify-Event-Id (per topic).
+ * https://shopify.dev/docs/apps/build/webhooks/subscribe/https
+ */
+export const shopifyWebhooks: WebhookReceiver = {
+  identify({ headers }) {
+    const topic = header(headers, 'topic');
+    const shopKey = header(headers, 'shop-domain');
+    const eventId = header(headers, 'event-id') ?? header(headers, 'webhook-id');
+    if (!header(headers, 'hmac-sha256')) return err({ status: 401, reason: 'missing X-Shopify-Hmac-Sha256' });
+    if (!topic || !shopKey || !eventId) {
+      return err({ status: 400, reason: 'missing X-Shopify-Topic, X-Shopify-Shop-Domain or X-Shopify-Event-Id/X-Shopify-Webhook-Id' });
+    }
+    const normalized = normalizeShopDomain(shopKey);
+    if (!normalized.ok) return err({ status: 400, reason: normalized.error });
+    return ok({ kind: 'delivery', shopKey: normalized.value, topic, deliveryId: `${topic}:${eventId}` });
+  },
+
+  verify({ headers, body }, { appSecret }) {
+    if (!appSecret) return err({ status: 401, reason: 'SHOPIFY_API_SECRET is not configured, so no Shopify webhook can be verified' });
+    const signature = header(headers, 'hmac-sha256') ?? '';
+    return constantTimeEqual(hmacSha256Base64(appSecret, body), signature) ? ok(true) : err({ status: 401, reason: 'invalid HMAC signature' });
+  },
+
+  interpret(topic, payload): Result<WebhookEvent, PayloadError> {
+    if ((SHOPIFY_ORDER_TOPICS as readonly string[]).includes(topic)) {
+      const order = normalizeShopifyOrder(payload);
+      return order.ok ? ok({ kind: 'order', order: order.value }) : order;
+    }
+    if (topic === 'refunds/create') {
+      const refund = parsePayload(ShopifyRefundSchema.required({ order_id: true }), payload);
+      return refund.ok ? ok({ kind: 'refund', platformOrderId: refund.value.order_id, refund: toRefund(refund.value) }) : refund;
+    }
+    return ok({ kind: 'ignored', reason: `topic ${topic} carries no order change` });
+  },
+
+  normalizeShopKey: normalizeShopDomain,
+};
+
+/** A shop is its permanent `*.myshopify.com` domain, lower-cased. */
+export function normalizeShopDomain(raw: string): Result<string, string> {
+  const domain = raw.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/+$/, '');
+  return /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(domain)
+    ? ok(domain)
+    : err(`"${raw}" is not a shop domain such as my-store.myshopify.com`);
+}
