@@ -11,4 +11,10 @@ process.exitCode = await main(process.argv.slice(2), {
     return Buffer.concat(chunks).toString('utf8');
   },
   now: () => new Date(),
+  env: process.env,
+  untilSignal: () =>
+    new Promise((resolve) => {
+      process.once('SIGTERM', resolve);
+      process.once('SIGINT', resolve);
+    }),
 });

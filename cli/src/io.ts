@@ -7,6 +7,10 @@ export interface Io {
   readonly stderr: (text: string) => void;
   readonly readStdin: () => Promise<string>;
   readonly now: () => Date;
+  /** The environment the command reads its settings from (parsed by env.ts). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Resolves on SIGTERM or SIGINT, for long-running commands. */
+  readonly untilSignal: () => Promise<void>;
 }
 
 /** A command-line mistake or bad input: printed as one line, exit code 2. */

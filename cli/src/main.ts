@@ -1,8 +1,18 @@
-import { mapCommand, MAP_USAGE } from './commands/map.ts';
+import { actionsCommand } from './commands/actions.ts';
+import { MAP_USAGE, mapCommand } from './commands/map.ts';
+import { replayCommand } from './commands/replay.ts';
+import { SERVE_USAGE, serveCommand } from './commands/serve.ts';
+import { SHOPS_USAGE, shopsCommand } from './commands/shops.ts';
+import { testActionCommand } from './commands/test-action.ts';
 import { type Io, UsageError } from './io.ts';
 
 const COMMANDS: Readonly<Record<string, (args: string[], io: Io) => Promise<number>>> = {
   map: mapCommand,
+  serve: serveCommand,
+  shops: shopsCommand,
+  'test-action': testActionCommand,
+  actions: actionsCommand,
+  replay: replayCommand,
 };
 
 const USAGE = `cartrelay: server-side impact.com conversions for Shopify, WooCommerce and BigCommerce
@@ -10,6 +20,16 @@ const USAGE = `cartrelay: server-side impact.com conversions for Shopify, WooCom
 commands:
   ${MAP_USAGE.replace('usage: ', '')}
       print the impact.com conversion an order would become, and why
+  ${SERVE_USAGE.replace('usage: ', '')}
+      run the relay: webhooks in, conversions, modifications and reversals out to impact.com
+  ${SHOPS_USAGE.replace('usage: ', '')}
+      manage shops: their tracking config and (encrypted) credentials
+  test-action --shop <shop>
+      send a test conversion now and reverse it (TEST_ACTION) an hour later
+  actions --shop <shop> [--since <date>] [--status <status>]
+      list each order's conversion, attempts, impact.com's answers and integrity checks
+  replay [--shop <shop>]
+      re-queue dead-lettered deliveries
 `;
 
 /**

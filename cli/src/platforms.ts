@@ -1,9 +1,12 @@
 import type { PlatformAdapter } from '@cartrelay/core';
-import { bigcommerceAdapter } from '@cartrelay/bigcommerce';
+import { BIGCOMMERCE_API_URL, createBigCommerceAdapter } from '@cartrelay/bigcommerce';
 import { shopifyAdapter } from '@cartrelay/shopify';
 import { woocommerceAdapter } from '@cartrelay/woocommerce';
 
 /** The installed platform plugins. A fourth platform is one more entry here, and no change to core. */
-export const PLATFORMS: ReadonlyMap<string, PlatformAdapter> = new Map(
-  [shopifyAdapter, woocommerceAdapter, bigcommerceAdapter].map((adapter) => [adapter.platform, adapter]),
-);
+export function createPlatforms(options: { bigcommerceApiUrl?: string } = {}): ReadonlyMap<string, PlatformAdapter> {
+  const bigcommerce = createBigCommerceAdapter({ apiBaseUrl: options.bigcommerceApiUrl ?? BIGCOMMERCE_API_URL });
+  return new Map([shopifyAdapter, woocommerceAdapter, bigcommerce].map((adapter) => [adapter.platform, adapter]));
+}
+
+export const PLATFORMS = createPlatforms();

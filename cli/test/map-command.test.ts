@@ -19,6 +19,8 @@ async function run(argv: string[], stdin = '') {
     stderr: (text) => (stderr += text),
     readStdin: async () => stdin,
     now: () => new Date('2026-06-01T00:00:00Z'),
+    env: {},
+    untilSignal: () => new Promise<void>(() => undefined),
   });
   return { code, stdout, stderr };
 }

@@ -15,3 +15,5 @@ export * from './crypto/index.ts';
 export * from './ledger/index.ts';
 export * from './store/index.ts';
 export * from './delivery/index.ts';
+export * from './shops/index.ts';
+export * from './relay/index.ts';

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { describePayloadError, describeProblems, mapOrder, parseTrackingConfig } from '@cartrelay/core';
 import { type Io, UsageError, displayName, readJsonInput } from '../io.ts';
+import { parseOptions } from '../options.ts';
 import { PLATFORMS } from '../platforms.ts';
 
 export const MAP_USAGE =
@@ -11,14 +11,16 @@ export const MAP_USAGE =
  * `{"decision":"submit","request":…,"explain":[…]}` or `{"decision":"skip","reason":…,"explain":[…]}`.
  */
 export async function mapCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandLine(args);
+  const { values, positionals } = parseOptions(
+    args,
+    { platform: { type: 'string', required: true }, topic: { type: 'string', required: true }, config: { type: 'string', required: true } },
+    MAP_USAGE,
+    { min: 1, max: 1, name: '<payload.json | ->' },
+  );
   const adapter = PLATFORMS.get(values.platform);
   if (!adapter) throw new UsageError(`unknown platform "${values.platform}"; expected one of ${[...PLATFORMS.keys()].join(', ')}`);
 
-  const configJson = await readJsonInput(values.config, io);
-  if (!configJson.ok) throw new UsageError(configJson.error);
-  const config = parseTrackingConfig(configJson.value);
-  if (!config.ok) throw new UsageError(`${values.config}: ${describeProblems(config.error)}`);
+  const config = await readTrackingConfig(values.config, io);
 
   const payloadPath = positionals[0]!;
   const payload = await readJsonInput(payloadPath, io);
@@ -26,7 +28,7 @@ export async function mapCommand(args: string[], io: Io): Promise<number> {
   const order = adapter.normalizeOrder(values.topic, payload.value);
   if (!order.ok) throw new UsageError(`${displayName(payloadPath)}: ${describePayloadError(order.error)}`);
 
-  const mapping = mapOrder(order.value, config.value, { now: io.now() });
+  const mapping = mapOrder(order.value, config, { now: io.now() });
   const output =
     mapping.decision === 'submit'
       ? { decision: mapping.decision, request: mapping.request, explain: mapping.explain }
@@ -35,24 +37,11 @@ export async function mapCommand(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
-const MAP_OPTIONS = {
-  platform: { type: 'string' },
-  topic: { type: 'string' },
-  config: { type: 'string' },
-} as const;
-
-function parseCommandLine(args: string[]) {
-  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof MAP_OPTIONS }>>;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: MAP_OPTIONS });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message} (${MAP_USAGE})`);
-  }
-  const { platform, topic, config } = parsed.values;
-  const missing = [!platform && '--platform', !topic && '--topic', !config && '--config', parsed.positionals.length === 0 && '<payload.json | ->']
-    .filter(Boolean)
-    .join(', ');
-  if (missing) throw new UsageError(`missing ${missing} (${MAP_USAGE})`);
-  if (parsed.positionals.length > 1) throw new UsageError(`one payload at a time, got ${parsed.positionals.length} (${MAP_USAGE})`);
-  return { values: { platform: platform!, topic: topic!, config: config! }, positionals: parsed.positionals };
+/** Reads and validates a tracking config file; every problem names the file and the field. */
+export async function readTrackingConfig(path: string, io: Io) {
+  const json = await readJsonInput(path, io);
+  if (!json.ok) throw new UsageError(json.error);
+  const config = parseTrackingConfig(json.value);
+  if (!config.ok) throw new UsageError(`${displayName(path)}: ${describeProblems(config.error)}`);
+  return config.value;
 }

@@ -192,7 +192,7 @@ function validateConversion(fields: Record<string, string>): Array<{ field: stri
   if ((fields.OrderId ?? '').length > 64) error('OrderId', 'OrderId is longer than 64 characters');
   if ((fields.ClickId ?? '').length > 64) error('ClickId', 'ClickId is longer than 64 characters');
   if (fields.EventDate && fields.EventDate !== 'NOW' && Number.isNaN(Date.parse(fields.EventDate))) error('EventDate', 'EventDate is not an ISO-8601 date');
-  if (fields.CustomerEmail && fields.CustomerEmail.includes('@')) error('CustomerEmail', 'CustomerEmail must be a SHA1 or SHA256 hash');
+  if (fields.CustomerEmail?.includes('@')) error('CustomerEmail', 'CustomerEmail must be a SHA1 or SHA256 hash');
   for (const key of Object.keys(fields)) {
     const n = /^ItemSubTotal(\d+)$/.exec(key)?.[1];
     if (n && fields[`ItemPrice${n}`]) error(`ItemPrice${n}`, 'ItemPrice and ItemSubTotal are mutually exclusive');

@@ -52,8 +52,8 @@ export interface WebhookReceiver {
   verify(request: RawWebhook, secrets: WebhookSecrets): Result<true, WebhookRejection>;
   /** What a stored webhook means for an order. `payload` was parsed with parseJson. */
   interpret(topic: string, payload: unknown): Result<WebhookEvent, PayloadError>;
-  /** Fetches an order payload that `normalizeOrder` accepts, for `order_reference` events. */
-  fetchOrder?(access: PlatformAccess, platformOrderId: string): Promise<Result<unknown, string>>;
+  /** Fetches and normalizes an order, for `order_reference` events. */
+  fetchOrder?(access: PlatformAccess, platformOrderId: string): Promise<Result<Order, string>>;
   /** The shop key as stored: validated and normalized (lower-case domain, no trailing slash…). */
   normalizeShopKey(raw: string): Result<string, string>;
 }

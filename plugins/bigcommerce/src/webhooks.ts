@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import {
   type PayloadError,
+  describePayloadError,
   type Result,
   type WebhookEvent,
   type WebhookReceiver,
@@ -12,6 +13,7 @@ import {
   platformId,
 } from '@cartrelay/core';
 import { z } from 'zod';
+import { normalizeBigCommerceOrder } from './normalize-order.ts';
 
 export const BIGCOMMERCE_ORDER_TOPICS = ['store/order/created', 'store/order/updated', 'store/order/statusUpdated'] as const;
 /** Scopes after which the order is fetched again: its status, items or refunds changed. */
@@ -98,7 +100,8 @@ export function createBigCommerceWebhooks(options: BigCommerceApiOptions): Webho
       if (!order.ok) return order;
       if (!products.ok) return products;
       if (!coupons.ok) return coupons;
-      return ok({ order: order.value, products: products.value, coupons: coupons.value });
+      const normalized = normalizeBigCommerceOrder({ order: order.value, products: products.value, coupons: coupons.value });
+      return normalized.ok ? normalized : err(`order ${platformOrderId}: ${describePayloadError(normalized.error)}`);
     },
 
     normalizeShopKey(raw) {

@@ -1,0 +1,92 @@
+import type { DeliveryListing, OrderListing, Store } from '@cartrelay/core';
+import { parseEnv } from '../env.ts';
+import { type Io, UsageError } from '../io.ts';
+import { parseOptions } from '../options.ts';
+import { openRuntime } from '../runtime.ts';
+import { resolveShop } from './shops.ts';
+
+const USAGE = 'usage: cartrelay actions --shop <shop> [--platform <platform>] [--since <ISO date>] [--status <converted|reversed|none>] [--limit <n>]';
+
+/**
+ * Lists each order's conversion, its fields, every attempt and impact.com's answer, with integrity
+ * checks flagged (sale amount, discounts, currency, rejected or dead deliveries, submission errors).
+ */
+export async function actionsCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parseOptions(
+    args,
+    { shop: { type: 'string', required: true }, platform: { type: 'string' }, since: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' } },
+    USAGE,
+  );
+  const since = values.since === undefined ? undefined : Date.parse(values.since);
+  if (since !== undefined && Number.isNaN(since)) throw new UsageError(`--since: "${values.since}" is not a date such as 2026-11-01 or 2026-11-01T10:00:00Z`);
+  if (values.status !== undefined && !['converted', 'reversed', 'none'].includes(values.status)) throw new UsageError(`--status: expected converted, reversed or none`);
+  const limit = values.limit === undefined ? 100 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit: expected a whole number ≥ 1');
+
+  const runtime = await openRuntime(parseEnv(io.env), (line) => io.stderr(`${line}\n`));
+  try {
+    const shop = await resolveShop(runtime, values.shop, values.platform);
+    const orders = await runtime.store.listOrders(shop.id, {
+      ...(since !== undefined ? { since } : {}),
+      ...(values.status ? { status: values.status as OrderListing['status'] } : {}),
+      limit,
+    });
+    const listing = await Promise.all(orders.map((order) => describeOrder(runtime.store, shop.id, order)));
+    const standalone = values.status ? [] : await runtime.store.listDeliveries(shop.id, { orderRef: null, ...(since !== undefined ? { since } : {}) });
+    io.stdout(`${JSON.stringify({ shop: shop.shopKey, orders: listing, otherDeliveries: standalone.map(describeDelivery) }, null, 2)}\n`);
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function describeOrder(store: Store, shopId: number, order: OrderListing) {
+  const deliveries = await store.listDeliveries(shopId, { orderRef: order.id });
+  const conversion = deliveries.find((d) => d.kind === 'conversion');
+  return {
+    platformOrderId: order.platformOrderId,
+    status: order.status,
+    orderId: order.impactOrderId,
+    actionTrackerId: order.actionTrackerId,
+    lateClickId: order.lateClickId,
+    checks: conversion ? integrityChecks(conversion.fields, deliveries) : [],
+    deliveries: deliveries.map(describeDelivery),
+    explain: order.explain,
+  };
+}
+
+function describeDelivery(delivery: DeliveryListing) {
+  return {
+    id: delivery.id,
+    kind: delivery.kind,
+    status: delivery.status,
+    fields: delivery.fields,
+    queuedUri: delivery.queuedUri,
+    submission: delivery.submissionStatus ? { status: delivery.submissionStatus, errors: delivery.submissionErrors } : null,
+    lastError: delivery.lastError,
+    attempts: delivery.attemptLog.map((a) => ({ at: new Date(a.attemptedAt).toISOString(), httpStatus: a.httpStatus, ms: a.durationMs, answer: a.detail })),
+  };
+}
+
+/** Problems worth a merchant's attention, checked against impact.com's rules for a sale. */
+export function integrityChecks(fields: Readonly<Record<string, string>>, deliveries: readonly DeliveryListing[]): string[] {
+  const flags: string[] = [];
+  const amount = (value: string | undefined) => (value === undefined ? 0 : Number(value));
+  let items = 0;
+  for (let n = 1; fields[`ItemSku${n}`] !== undefined; n++) {
+    items += amount(fields[`ItemSubTotal${n}`]);
+    if (fields[`ItemPrice${n}`] !== undefined) flags.push(`ItemPrice${n} sent with ItemSubTotal${n}`);
+    if (amount(fields[`ItemQuantity${n}`]) <= 0) flags.push(`ItemQuantity${n} is not positive`);
+  }
+  const discount = amount(fields.OrderDiscount);
+  if (!/^[A-Z]{3}$/.test(fields.CurrencyCode ?? '')) flags.push('CurrencyCode missing or not ISO 4217');
+  if (discount < 0) flags.push('OrderDiscount is negative');
+  if (discount > items) flags.push('OrderDiscount exceeds the items’ subtotal: negative sale amount');
+  if (items - discount === 0) flags.push('sale amount (items − discount, without tax and shipping) is zero');
+  if (fields.OrderSubTotalPostDiscount !== undefined || fields.Amount !== undefined) flags.push('order-level amount sent with items');
+  for (const delivery of deliveries) {
+    if (delivery.status === 'rejected' || delivery.status === 'dead') flags.push(`${delivery.kind} ${delivery.status}: ${delivery.lastError ?? ''}`.trim());
+    if (delivery.submissionStatus === 'error') flags.push(`${delivery.kind} submission error: ${JSON.stringify(delivery.submissionErrors)}`);
+  }
+  return flags;
+}

@@ -1,0 +1,46 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type SecretBox, ShopDirectory, type Store, createSecretBox, generateSecretKey, openStore, parseSecretKey } from '@cartrelay/core';
+import type { Env } from './env.ts';
+import { UsageError } from './io.ts';
+
+export interface Runtime {
+  readonly store: Store;
+  readonly shops: ShopDirectory;
+  close(): Promise<void>;
+}
+
+/** Opens the store named by the environment, with credentials sealed by the configured key. */
+export async function openRuntime(env: Env, note: (line: string) => void): Promise<Runtime> {
+  const box = secretBox(env, note);
+  const store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.CARTRELAY_DATA_DIR });
+  return { store, shops: new ShopDirectory(store, box), close: () => store.close() };
+}
+
+/**
+ * The key that seals credentials at rest: CARTRELAY_SECRET_KEY, or for the embedded database a key
+ * file created on first run. A shared PostgreSQL needs the key given explicitly, the same in every process.
+ */
+function secretBox(env: Env, note: (line: string) => void): SecretBox {
+  if (env.CARTRELAY_SECRET_KEY) {
+    const key = parseSecretKey(env.CARTRELAY_SECRET_KEY);
+    if (!key) throw new UsageError('environment: CARTRELAY_SECRET_KEY must be 64 hex characters or base64 of 32 bytes');
+    return createSecretBox(key);
+  }
+  if (env.DATABASE_URL) throw new UsageError('environment: CARTRELAY_SECRET_KEY is required with DATABASE_URL (every process must seal credentials with the same key)');
+  const path = join(env.CARTRELAY_DATA_DIR, 'secret.key');
+  if (!existsSync(path)) {
+    mkdirSync(env.CARTRELAY_DATA_DIR, { recursive: true });
+    try {
+      writeFileSync(path, `${generateSecretKey()}\n`, { mode: 0o600, flag: 'wx' });
+      chmodSync(path, 0o600);
+      note(`created ${path}: the key that encrypts stored credentials. Keep it with the database; set CARTRELAY_SECRET_KEY to use your own.`);
+    } catch (error) {
+      // Another process created it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  const key = parseSecretKey(readFileSync(path, 'utf8'));
+  if (!key) throw new UsageError(`${path} does not hold a valid key`);
+  return createSecretBox(key);
+}

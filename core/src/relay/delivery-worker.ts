@@ -1,0 +1,102 @@
+import type { Logger } from 'pino';
+import type { ImpactClient } from '../delivery/impact-client.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, decideOutcome, rateLimitResetAt } from '../delivery/retry-policy.ts';
+import type { ShopDirectory } from '../shops/shop-directory.ts';
+import type { DeliveryRow, Store } from '../store/store.ts';
+
+export interface DeliveryWorkerOptions {
+  readonly store: Store;
+  readonly shops: ShopDirectory;
+  readonly impact: ImpactClient;
+  readonly logger: Logger;
+  readonly policy?: RetryPolicy;
+  readonly now?: () => number;
+  readonly random?: () => number;
+  readonly batchSize?: number;
+  /** Requests to impact.com in flight at once. */
+  readonly concurrency?: number;
+  readonly leaseMs?: number;
+  readonly onAttempt?: (delivery: DeliveryRow, outcome: string, seconds: number) => void;
+}
+
+/**
+ * Sends due deliveries to impact.com and records what came of each attempt; then checks queued
+ * submissions for errors impact.com found later (contract errors). A rate-limited account is held
+ * back as a whole; other shops go on.
+ */
+export function createDeliveryWorker(options: DeliveryWorkerOptions): { deliver: () => Promise<number>; checkSubmissions: () => Promise<number> } {
+  const { store, shops, impact, logger } = options;
+  const policy = options.policy ?? DEFAULT_RETRY_POLICY;
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const batchSize = options.batchSize ?? 64;
+  const concurrency = options.concurrency ?? 16;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const pausedUntil = new Map<number, number>();
+
+  async function deliverOne(delivery: DeliveryRow): Promise<void> {
+    const started = now();
+    const shop = await shops.get(delivery.shopId);
+    const paused = pausedUntil.get(delivery.shopId) ?? 0;
+    if (!shop || !shop.active || paused > started) {
+      // Not sent: held back until the shop is active again or its account's rate limit resets.
+      const until = paused > started ? paused : started + 3_600_000;
+      await store.recordDeliveryOutcome(
+        delivery.id,
+        { status: 'retry', availableAt: until, error: !shop || !shop.active ? 'shop inactive' : 'account rate-limited' },
+        { attemptedAt: started, durationMs: 0, httpStatus: null, detail: 'held' },
+      );
+      return;
+    }
+    const answer = await impact.send(delivery, shop.impact);
+    const finished = now();
+    const outcome = decideOutcome(answer, delivery.attempts, finished, policy, random);
+    if (answer.kind === 'http_error' && answer.status === 429) {
+      pausedUntil.set(delivery.shopId, rateLimitResetAt(answer.headers, finished) ?? finished + 60_000);
+    }
+    await store.recordDeliveryOutcome(delivery.id, outcome, {
+      attemptedAt: started,
+      durationMs: finished - started,
+      httpStatus: answer.kind === 'network_error' ? null : answer.status,
+      detail: answer.kind === 'queued' ? `QUEUED ${answer.queuedUri ?? ''}`.trim() : answer.kind === 'network_error' ? answer.error : answer.body.slice(0, 1000),
+    });
+    options.onAttempt?.(delivery, outcome.status, (finished - started) / 1000);
+    const log = logger.child({ shopId: delivery.shopId, deliveryId: delivery.id, kind: delivery.kind, orderId: delivery.fields.OrderId });
+    if (outcome.status === 'done') log.info({ queuedUri: answer.kind === 'queued' ? answer.queuedUri : null }, 'delivered to impact.com');
+    else log.warn({ outcome }, 'delivery not accepted');
+  }
+
+  return {
+    async deliver() {
+      const deliveries = await store.claimDeliveries(batchSize, leaseMs, now());
+      let next = 0;
+      const lanes = Array.from({ length: Math.min(concurrency, deliveries.length) }, async () => {
+        while (next < deliveries.length) {
+          const delivery = deliveries[next++]!;
+          try {
+            await deliverOne(delivery);
+          } catch (error) {
+            logger.error({ err: error, deliveryId: delivery.id }, 'delivery failed unexpectedly; its lease will run out and it will be tried again');
+          }
+        }
+      });
+      await Promise.all(lanes);
+      return deliveries.length;
+    },
+
+    async checkSubmissions() {
+      const due = await store.claimSubmissionChecks(batchSize, leaseMs, now());
+      for (const delivery of due) {
+        const shop = await shops.get(delivery.shopId);
+        if (!shop || !delivery.queuedUri) continue;
+        const answer = await impact.getSubmission(delivery.queuedUri, shop.impact);
+        if (answer.kind === 'complete') await store.recordSubmissionCheck(delivery.id, { status: 'complete' });
+        else if (answer.kind === 'error') {
+          await store.recordSubmissionCheck(delivery.id, { status: 'error', errors: answer.errors });
+          logger.warn({ shopId: delivery.shopId, deliveryId: delivery.id, errors: answer.errors }, 'impact.com reported errors for a submission');
+        } else await store.recordSubmissionCheck(delivery.id, { status: 'pending', checkAt: now() + policy.submissionCheckDelayMs });
+      }
+      return due.length;
+    },
+  };
+}

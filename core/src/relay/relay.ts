@@ -1,0 +1,99 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { ImpactClient } from '../delivery/impact-client.ts';
+import type { RetryPolicy } from '../delivery/retry-policy.ts';
+import type { PlatformAdapter } from '../platform/platform-adapter.ts';
+import type { ShopDirectory } from '../shops/shop-directory.ts';
+import type { Store } from '../store/store.ts';
+import { createDeliveryWorker } from './delivery-worker.ts';
+import { createHttpApp } from './http-app.ts';
+import { InboxWriter } from './inbox-writer.ts';
+import { createRelayMetrics } from './metrics.ts';
+import { createWebhookProcessor } from './webhook-processor.ts';
+import { WorkerLoop } from './worker-loop.ts';
+
+export interface RelayOptions {
+  readonly store: Store;
+  readonly shops: ShopDirectory;
+  readonly adapters: ReadonlyMap<string, PlatformAdapter>;
+  readonly impact: ImpactClient;
+  readonly logger: Logger;
+  readonly appSecrets: Readonly<Record<string, string | null>>;
+  readonly port: number;
+  readonly host?: string;
+  readonly retryPolicy?: RetryPolicy;
+  /** How long a claimed webhook or delivery stays with this process before another may take it over. */
+  readonly leaseMs?: number;
+  /** false: accept webhooks only (benchmarks of the write path). */
+  readonly workers?: boolean;
+}
+
+export interface Relay {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+/** Starts the HTTP server and the background workers: inbox processing, delivery, submission checks. */
+export async function startRelay(options: RelayOptions): Promise<Relay> {
+  const { store, shops, adapters, logger } = options;
+  const metrics = createRelayMetrics(store);
+  const inbox = new InboxWriter(store);
+  const app = createHttpApp({ store, shops, adapters, inbox, metrics, logger, appSecrets: options.appSecrets });
+
+  const processWebhooks = createWebhookProcessor({
+    store,
+    shops,
+    adapters,
+    logger,
+    ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+    onProcessed: (outcome) => metrics.processed.inc({ outcome }),
+  });
+  const delivery = createDeliveryWorker({
+    store,
+    shops,
+    impact: options.impact,
+    logger,
+    ...(options.retryPolicy ? { policy: options.retryPolicy } : {}),
+    ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+    onAttempt: (d, outcome, seconds) => {
+      metrics.deliveryAttempts.inc({ kind: d.kind, outcome });
+      metrics.deliverySeconds.observe({ kind: d.kind }, seconds);
+    },
+  });
+  const onError = (error: unknown) => logger.error({ err: error }, 'worker step failed');
+  const loops = options.workers === false
+    ? []
+    : [
+        new WorkerLoop(processWebhooks, { idleMs: 200, onError }),
+        new WorkerLoop(delivery.deliver, { idleMs: 200, onError }),
+        new WorkerLoop(delivery.checkSubmissions, { idleMs: 5_000, onError }),
+      ];
+  const [processingLoop, deliveryLoop] = loops;
+  inbox.onStored(() => processingLoop?.wake());
+  for (const loop of loops) loop.start();
+  // Deliveries are planned by processing; wake the sender as soon as a batch is processed.
+  const wakeDelivery = setInterval(() => deliveryLoop?.wake(), 50);
+  wakeDelivery.unref();
+
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(options.port, options.host ?? '0.0.0.0', () => resolve(listening));
+  });
+  server.keepAliveTimeout = 65_000;
+  const { port } = server.address() as AddressInfo;
+  logger.info({ port, database: store.dialect }, 'cartrelay relay listening');
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    async close() {
+      clearInterval(wakeDelivery);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await Promise.all(loops.map((loop) => loop.stop()));
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Runs `step` again and again: at once while it finds work, after `idleMs` when it found none, and
+ * after a backoff when it failed. `wake()` cuts an idle wait short. `stop()` waits for the step under way.
+ */
+export class WorkerLoop {
+  readonly #step: () => Promise<number>;
+  readonly #idleMs: number;
+  readonly #onError: (error: unknown) => void;
+  #running = false;
+  #current: Promise<void> | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #wakeUp: (() => void) | null = null;
+
+  constructor(step: () => Promise<number>, options: { idleMs: number; onError: (error: unknown) => void }) {
+    this.#step = step;
+    this.#idleMs = options.idleMs;
+    this.#onError = options.onError;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#current = this.#run();
+  }
+
+  wake(): void {
+    this.#wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.wake();
+    await this.#current;
+  }
+
+  async #run(): Promise<void> {
+    let failures = 0;
+    while (this.#running) {
+      let found = 0;
+      try {
+        found = await this.#step();
+        failures = 0;
+      } catch (error) {
+        failures++;
+        this.#onError(error);
+      }
+      if (!this.#running) break;
+      if (found > 0 && failures === 0) continue;
+      const wait = failures > 0 ? Math.min(30_000, this.#idleMs * 2 ** failures) : this.#idleMs;
+      await new Promise<void>((resolve) => {
+        this.#wakeUp = resolve;
+        this.#timer = setTimeout(resolve, wait);
+      });
+      if (this.#timer) clearTimeout(this.#timer);
+      this.#wakeUp = null;
+    }
+  }
+}

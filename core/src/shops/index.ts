@@ -1,0 +1,1 @@
+export { type NewShopInput, type Shop, ShopDirectory } from './shop-directory.ts';

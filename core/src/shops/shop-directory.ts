@@ -1,0 +1,110 @@
+import type { TrackingConfig } from '../config/tracking-config.ts';
+import type { SecretBox } from '../crypto/secret-box.ts';
+import type { ImpactCredentials } from '../delivery/impact-client.ts';
+import type { ShopRow, Store } from '../store/store.ts';
+
+/** A shop with its credentials opened: only held in memory, never logged. */
+export interface Shop {
+  readonly id: number;
+  readonly platform: string;
+  readonly shopKey: string;
+  readonly active: boolean;
+  readonly config: TrackingConfig;
+  readonly impact: ImpactCredentials;
+  readonly webhookSecret: string | null;
+  readonly accessToken: string | null;
+}
+
+export interface NewShopInput {
+  readonly platform: string;
+  readonly shopKey: string;
+  readonly config: TrackingConfig;
+  readonly impact: ImpactCredentials;
+  readonly webhookSecret?: string | null;
+  readonly accessToken?: string | null;
+}
+
+/**
+ * Shops as the relay uses them: credentials sealed on the way into the store and opened on the way
+ * out, and kept in a short-lived cache so a webhook burst does not read the same row thousands of times.
+ */
+export class ShopDirectory {
+  readonly #store: Store;
+  readonly #box: SecretBox;
+  readonly #cacheMs: number;
+  readonly #byKey = new Map<string, { shop: Shop | null; until: number }>();
+  readonly #byId = new Map<number, { shop: Shop | null; until: number }>();
+
+  constructor(store: Store, box: SecretBox, options: { cacheMs?: number } = {}) {
+    this.#store = store;
+    this.#box = box;
+    this.#cacheMs = options.cacheMs ?? 5_000;
+  }
+
+  async add(input: NewShopInput, now = Date.now()): Promise<Shop> {
+    const row = await this.#store.addShop(
+      {
+        platform: input.platform,
+        shopKey: input.shopKey,
+        config: input.config,
+        impactAccountSid: input.impact.accountSid,
+        impactAuthTokenSealed: this.#box.seal(input.impact.authToken),
+        webhookSecretSealed: input.webhookSecret ? this.#box.seal(input.webhookSecret) : null,
+        accessTokenSealed: input.accessToken ? this.#box.seal(input.accessToken) : null,
+      },
+      now,
+    );
+    return this.#open(row);
+  }
+
+  async find(platform: string, shopKey: string, now = Date.now()): Promise<Shop | null> {
+    const key = `${platform} ${shopKey}`;
+    const cached = this.#byKey.get(key);
+    if (cached && cached.until > now) return cached.shop;
+    const row = await this.#store.findShop(platform, shopKey);
+    const shop = row ? this.#open(row) : null;
+    this.#byKey.set(key, { shop, until: now + this.#cacheMs });
+    return shop;
+  }
+
+  async get(id: number, now = Date.now()): Promise<Shop | null> {
+    const cached = this.#byId.get(id);
+    if (cached && cached.until > now) return cached.shop;
+    const row = await this.#store.getShop(id);
+    const shop = row ? this.#open(row) : null;
+    this.#byId.set(id, { shop, until: now + this.#cacheMs });
+    return shop;
+  }
+
+  async list(): Promise<Shop[]> {
+    return (await this.#store.listShops()).map((row) => this.#open(row));
+  }
+
+  async setConfig(id: number, config: TrackingConfig, now = Date.now()): Promise<void> {
+    await this.#store.updateShop(id, { config }, now);
+    this.#forget();
+  }
+
+  async setActive(id: number, active: boolean, now = Date.now()): Promise<void> {
+    await this.#store.updateShop(id, { active }, now);
+    this.#forget();
+  }
+
+  #forget(): void {
+    this.#byKey.clear();
+    this.#byId.clear();
+  }
+
+  #open(row: ShopRow): Shop {
+    return {
+      id: row.id,
+      platform: row.platform,
+      shopKey: row.shopKey,
+      active: row.active,
+      config: row.config,
+      impact: { accountSid: row.impactAccountSid, authToken: this.#box.open(row.impactAuthTokenSealed) },
+      webhookSecret: row.webhookSecretSealed ? this.#box.open(row.webhookSecretSealed) : null,
+      accessToken: row.accessTokenSealed ? this.#box.open(row.accessTokenSealed) : null,
+    };
+  }
+}
