@@ -38,12 +38,12 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): { deliver:
     const started = now();
     const shop = await shops.get(delivery.shopId);
     const paused = pausedUntil.get(delivery.shopId) ?? 0;
-    if (!shop || !shop.active || paused > started) {
+    if (!shop?.active || paused > started) {
       // Not sent: held back until the shop is active again or its account's rate limit resets.
       const until = paused > started ? paused : started + 3_600_000;
       await store.recordDeliveryOutcome(
         delivery.id,
-        { status: 'retry', availableAt: until, error: !shop || !shop.active ? 'shop inactive' : 'account rate-limited' },
+        { status: 'retry', availableAt: until, error: !shop?.active ? 'shop inactive' : 'account rate-limited' },
         { attemptedAt: started, durationMs: 0, httpStatus: null, detail: 'held' },
       );
       return;

@@ -49,7 +49,7 @@ export class InboxWriter {
     this.#flushing++;
     try {
       const results = await this.#store.insertWebhooks(batch.map((item) => item.webhook));
-      batch.forEach((item, index) => item.resolve(results[index]!));
+      for (const [index, item] of batch.entries()) item.resolve(results[index]!);
       if (results.includes('stored')) for (const listener of this.#listeners) listener();
     } catch (error) {
       for (const item of batch) item.reject(error);
