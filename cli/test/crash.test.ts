@@ -28,7 +28,7 @@ for (const database of ['SQLite', 'PostgreSQL'] as const) {
   describe(`crash safety on ${database}`, () => {
     let fake: FakeImpact;
     let env: Record<string, string>;
-    let dropDatabase = async () => undefined as void;
+    let dropDatabase: () => Promise<void> = async () => undefined;
 
     beforeAll(async () => {
       fake = await startFakeImpact({ accounts: { IRcrash: 'tok' } });
