@@ -42,7 +42,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
         metrics.webhooks.inc({ platform, topic, outcome });
         metrics.ackSeconds.observe({ platform }, Number(process.hrtime.bigint() - started) / 1e9);
         if (status >= 400) logger.warn({ platform, topic, status, reason: message }, 'webhook refused');
-        res.status(status).json(status < 300 ? { ok: true } : { error: message ?? outcome });
+        res.status(status).json(status < 300 ? { ok: true, outcome } : { error: message ?? outcome });
       };
 
       const identity = adapter.webhooks.identify(raw);
