@@ -1,0 +1,198 @@
+/**
+ * npm run bench: figures for the webhook path, printed in one run (not a test; nothing asserts).
+ *   1. ceiling: a bare node:http server that only verifies the HMAC of the same body;
+ *   2. acknowledged webhooks/s with durable storage, on SQLite and on PostgreSQL (workers off);
+ *   3. conversions/s end to end (webhook → ledger → fake impact.com), on SQLite;
+ *   and each relay process's peak RSS. 50 connections, a 4 KB Shopify order.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ShopDirectory, createSecretBox, openStore, parseJson, parseSecretKey, parseTrackingConfig } from '@cartrelay/core';
+import { startFakeImpact } from '@cartrelay/core/fake-impact';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const here = (path: string) => new URL(path, import.meta.url).pathname;
+const SECRET = 'bench-shopify-secret';
+const KEY = 'ef'.repeat(32);
+const SHOP = 'bench.myshopify.com';
+const CONNECTIONS = 50;
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
+const E2E_ORDERS = Number(process.env.BENCH_ORDERS ?? 20_000);
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A ~4 KB orders/paid body: the sample order trimmed to two line items, without pretty-printing. */
+const sample = parseJson(readFileSync(here('../examples/payloads/shopify-orders-paid.json'), 'utf8'));
+function orderBody(n: number): string {
+  if (!sample.ok) throw new Error(sample.error);
+  const order = structuredClone(sample.value) as Record<string, unknown> & { line_items: unknown[] };
+  order.line_items = order.line_items.slice(0, 2);
+  for (const key of ['shipping_lines', 'fulfillments', 'refunds', 'returns', 'line_item_groups', 'billing_address', 'shipping_address', 'payment_terms']) delete order[key];
+  order.id = 820982911946154508n + BigInt(n);
+  order.admin_graphql_api_id = `gid://shopify/Order/${order.id}`;
+  order.name = `#B${n}`;
+  // 64-bit ids written as JSON numbers, exactly as Shopify sends them.
+  const rawJSON = (JSON as unknown as { rawJSON: (text: string) => unknown }).rawJSON;
+  return JSON.stringify(order, (_key, value) => (typeof value === 'bigint' ? rawJSON(value.toString()) : value));
+}
+
+const sign = (body: string) => createHmac('sha256', SECRET).update(body).digest('base64');
+
+function spawnServer(script: string, arg: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [here(script), arg], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const url = /ready (\S+)/.exec(chunk.toString())?.[1];
+      if (url) resolve({ url, child });
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+function peakRssMb(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  await new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+/** 50 connections for DURATION_S seconds; every request a new, signed delivery of the same order. */
+async function load(url: string, body: string) {
+  let n = 0;
+  const signature = sign(body);
+  const result = await autocannon({
+    url: `${url}/webhooks/shopify`,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    requests: [
+      {
+        method: 'POST',
+        body,
+        setupRequest: (request) => ({
+          ...request,
+          headers: {
+            'content-type': 'application/json',
+            'x-shopify-topic': 'orders/paid',
+            'x-shopify-shop-domain': SHOP,
+            'x-shopify-api-version': '2026-07',
+            'x-shopify-webhook-id': `w-${n}`,
+            'x-shopify-event-id': `bench-${n++}-${randomBytes(4).toString('hex')}`,
+            'x-shopify-hmac-sha256': signature,
+          },
+        }),
+      },
+    ],
+  });
+  const ok = result['2xx'];
+  return { perSecond: ok / result.duration, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+}
+
+async function prepareStore(databaseUrl: string | undefined, dataDir: string): Promise<void> {
+  const store = await openStore({ databaseUrl, dataDir });
+  const config = parseTrackingConfig(JSON.parse(readFileSync(here('../examples/tracking.json'), 'utf8')));
+  if (!config.ok) throw new Error('examples/tracking.json is invalid');
+  await new ShopDirectory(store, createSecretBox(parseSecretKey(KEY)!)).add({ platform: 'shopify', shopKey: SHOP, config: config.value, impact: { accountSid: 'IRbench', authToken: 'tok' } });
+  await store.close();
+}
+
+async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `cartrelay_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: ADMIN_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+const rows: Array<[string, string]> = [];
+const body = orderBody(0);
+const fake = await startFakeImpact({ accounts: { IRbench: 'tok' } });
+console.log(`CartRelay benchmark: ${CONNECTIONS} connections, ${DURATION_S} s per run, ${Buffer.byteLength(body)}-byte Shopify orders/paid body, node ${process.version}`);
+
+// 1. The ceiling.
+{
+  const { url, child } = await spawnServer('hmac-server.ts', SECRET);
+  const r = await load(url, body);
+  rows.push(['bare node:http, HMAC only (ceiling)', `${r.perSecond.toFixed(0)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  RSS ${peakRssMb(child).toFixed(0)} MB`]);
+  await stopServer(child);
+}
+
+// 2. Durable acknowledgement, workers off.
+for (const database of ['SQLite', 'PostgreSQL'] as const) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'cartrelay-bench-'));
+  const db = database === 'PostgreSQL' ? await freshDatabase() : null;
+  await prepareStore(db?.url, dataDir);
+  const { url, child } = await spawnServer('relay-server.ts', JSON.stringify({ databaseUrl: db?.url, dataDir, impactUrl: fake.url, secret: SECRET, key: KEY, workers: false }));
+  const r = await load(url, body);
+  rows.push([`relay, durable ack, ${database}`, `${r.perSecond.toFixed(0)} webhooks/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  RSS ${peakRssMb(child).toFixed(0)} MB`]);
+  await stopServer(child);
+  await db?.drop();
+}
+
+// 3. End to end on SQLite: unique orders in, conversions out to the fake impact.com.
+{
+  const dataDir = await mkdtemp(join(tmpdir(), 'cartrelay-bench-e2e-'));
+  await prepareStore(undefined, dataDir);
+  const { url, child } = await spawnServer('relay-server.ts', JSON.stringify({ dataDir, impactUrl: fake.url, secret: SECRET, key: KEY, workers: true }));
+  const bodies = Array.from({ length: E2E_ORDERS }, (_, n) => orderBody(n + 1));
+  const signatures = bodies.map(sign);
+  let n = 0;
+  const started = performance.now();
+  await autocannon({
+    url: `${url}/webhooks/shopify`,
+    connections: CONNECTIONS,
+    amount: E2E_ORDERS,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          const i = n++ % E2E_ORDERS;
+          return {
+            ...request,
+            body: bodies[i],
+            headers: {
+              'content-type': 'application/json',
+              'x-shopify-topic': 'orders/paid',
+              'x-shopify-shop-domain': SHOP,
+              'x-shopify-api-version': '2026-07',
+              'x-shopify-webhook-id': `e-${i}`,
+              'x-shopify-event-id': `e2e-${i}`,
+              'x-shopify-hmac-sha256': signatures[i]!,
+            },
+          };
+        },
+      },
+    ],
+  });
+  const acknowledged = performance.now();
+  while (fake.actions.size < E2E_ORDERS && performance.now() - started < 300_000) await new Promise((resolve) => setTimeout(resolve, 20));
+  const delivered = performance.now();
+  rows.push([
+    'end to end, SQLite',
+    `${E2E_ORDERS} orders: acknowledged in ${((acknowledged - started) / 1000).toFixed(1)} s, all ${fake.actions.size} conversions at impact.com after ${((delivered - started) / 1000).toFixed(1)} s → ${(fake.actions.size / ((delivered - started) / 1000)).toFixed(0)} conversions/s  RSS ${peakRssMb(child).toFixed(0)} MB`,
+  ]);
+  await stopServer(child);
+}
+
+await fake.close();
+console.log();
+for (const [name, figures] of rows) console.log(`${name.padEnd(38)} ${figures}`);
