@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { ImpactClient } from '../delivery/impact-client.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, decideOutcome, rateLimitResetAt } from '../delivery/retry-policy.ts';
 import type { ShopDirectory } from '../shops/shop-directory.ts';
-import type { DeliveryRow, Store } from '../store/store.ts';
+import type { DeliveryRow, RecordedOutcome, Store } from '../store/store.ts';
+import { GroupCommit } from './group-commit.ts';
 
 export interface DeliveryWorkerOptions {
   readonly store: Store;
@@ -29,10 +30,15 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): { deliver:
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
-  const batchSize = options.batchSize ?? 64;
-  const concurrency = options.concurrency ?? 16;
+  const batchSize = options.batchSize ?? 128;
+  const concurrency = options.concurrency ?? 32;
   const leaseMs = options.leaseMs ?? 30_000;
   const pausedUntil = new Map<number, number>();
+  // Outcomes finishing together share one transaction; each is recorded before its lane moves on.
+  const outcomes = new GroupCommit<RecordedOutcome, void>(async (batch) => {
+    await store.recordDeliveryOutcomes(batch);
+    return batch.map(() => undefined);
+  });
 
   async function deliverOne(delivery: DeliveryRow): Promise<void> {
     const started = now();
@@ -41,11 +47,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): { deliver:
     if (!shop?.active || paused > started) {
       // Not sent: held back until the shop is active again or its account's rate limit resets.
       const until = paused > started ? paused : started + 3_600_000;
-      await store.recordDeliveryOutcome(
-        delivery.id,
-        { status: 'retry', availableAt: until, error: !shop?.active ? 'shop inactive' : 'account rate-limited' },
-        { attemptedAt: started, durationMs: 0, httpStatus: null, detail: 'held' },
-      );
+      await outcomes.submit({
+        id: delivery.id,
+        outcome: { status: 'retry', availableAt: until, error: !shop?.active ? 'shop inactive' : 'account rate-limited' },
+        attempt: { attemptedAt: started, durationMs: 0, httpStatus: null, detail: 'held' },
+      });
       return;
     }
     const answer = await impact.send(delivery, shop.impact);
@@ -54,15 +60,19 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): { deliver:
     if (answer.kind === 'http_error' && answer.status === 429) {
       pausedUntil.set(delivery.shopId, rateLimitResetAt(answer.headers, finished) ?? finished + 60_000);
     }
-    await store.recordDeliveryOutcome(delivery.id, outcome, {
-      attemptedAt: started,
-      durationMs: finished - started,
-      httpStatus: answer.kind === 'network_error' ? null : answer.status,
-      detail: answer.kind === 'queued' ? `QUEUED ${answer.queuedUri ?? ''}`.trim() : answer.kind === 'network_error' ? answer.error : answer.body.slice(0, 1000),
+    await outcomes.submit({
+      id: delivery.id,
+      outcome,
+      attempt: {
+        attemptedAt: started,
+        durationMs: finished - started,
+        httpStatus: answer.kind === 'network_error' ? null : answer.status,
+        detail: answer.kind === 'queued' ? `QUEUED ${answer.queuedUri ?? ''}`.trim() : answer.kind === 'network_error' ? answer.error : answer.body.slice(0, 1000),
+      },
     });
     options.onAttempt?.(delivery, outcome.status, (finished - started) / 1000);
     const log = logger.child({ shopId: delivery.shopId, deliveryId: delivery.id, kind: delivery.kind, orderId: delivery.fields.OrderId });
-    if (outcome.status === 'done') log.info({ queuedUri: answer.kind === 'queued' ? answer.queuedUri : null }, 'delivered to impact.com');
+    if (outcome.status === 'done') log.debug({ queuedUri: answer.kind === 'queued' ? answer.queuedUri : null }, 'delivered to impact.com');
     else log.warn({ outcome }, 'delivery not accepted');
   }
 

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import { parseJson } from '../json/parse-json.ts';
+import type { OrderEvent } from '../ledger/order-lifecycle.ts';
 import type { PlatformAdapter } from '../platform/platform-adapter.ts';
 import { describePayloadError } from '../platform/platform-adapter.ts';
 import type { ShopDirectory } from '../shops/shop-directory.ts';
-import type { Store, WebhookRow } from '../store/store.ts';
-import type { OrderEvent } from '../ledger/order-lifecycle.ts';
+import type { ApplyOrderEvent, Store, WebhookRow } from '../store/store.ts';
 
 export interface WebhookProcessorOptions {
   readonly store: Store;
@@ -16,94 +16,90 @@ export interface WebhookProcessorOptions {
   readonly leaseMs?: number;
   /** Tries before a webhook that keeps failing (a platform API down for days) is given up. */
   readonly maxAttempts?: number;
-  readonly onProcessed?: (outcome: 'planned' | 'no_change' | 'ignored' | 'failed' | 'retry', webhook: WebhookRow) => void;
+  readonly onProcessed?: (outcome: ProcessedOutcome) => void;
 }
 
+type ProcessedOutcome = 'planned' | 'no_change' | 'ignored' | 'failed' | 'retry';
+
+/** What one webhook comes to before anything is written. */
+type Decision =
+  | { readonly kind: 'event'; readonly input: ApplyOrderEvent }
+  | { readonly kind: 'finish'; readonly status: 'done' | 'failed'; readonly outcome: string }
+  | { readonly kind: 'retry'; readonly outcome: string; readonly availableAt: number };
+
 /**
- * Turns stored webhooks into ledger changes: interpret (plugin), fetch the order if the platform
- * sent only its id, then plan and save in one transaction (store.applyOrderEvent).
+ * Turns stored webhooks into ledger changes, a batch at a time: interpret each (plugin), fetch the
+ * order if the platform sent only its id, then plan and save the whole batch in one transaction.
  */
 export function createWebhookProcessor(options: WebhookProcessorOptions): () => Promise<number> {
   const { store, shops, adapters, logger } = options;
   const now = options.now ?? Date.now;
-  const batchSize = options.batchSize ?? 100;
+  const batchSize = options.batchSize ?? 200;
   const leaseMs = options.leaseMs ?? 30_000;
   const maxAttempts = options.maxAttempts ?? 20;
   const report = options.onProcessed ?? (() => undefined);
 
-  async function process(webhook: WebhookRow): Promise<void> {
-    const log = logger.child({ webhookId: webhook.id, shopId: webhook.shopId, topic: webhook.topic, deliveryId: webhook.deliveryId });
-    const finish = async (status: 'done' | 'failed', outcome: string, reported: 'ignored' | 'failed') => {
-      await store.finishWebhook(webhook.id, status, outcome, now());
-      report(reported, webhook);
-      if (status === 'failed') log.warn({ outcome }, 'webhook not processed');
-      else log.debug({ outcome }, 'webhook ignored');
-    };
-
+  async function decide(webhook: WebhookRow): Promise<Decision> {
     const shop = await shops.get(webhook.shopId);
     const adapter = shop ? adapters.get(shop.platform) : undefined;
-    if (!shop || !adapter) return finish('failed', `no adapter for shop ${webhook.shopId}`, 'failed');
-    if (!shop.active) return finish('done', 'shop inactive (uninstalled)', 'ignored');
+    if (!shop || !adapter) return { kind: 'finish', status: 'failed', outcome: `no adapter for shop ${webhook.shopId}` };
+    if (!shop.active) return { kind: 'finish', status: 'done', outcome: 'shop inactive (uninstalled)' };
 
     const payload = parseJson(webhook.body);
-    if (!payload.ok) return finish('failed', `invalid JSON: ${payload.error}`, 'failed');
+    if (!payload.ok) return { kind: 'finish', status: 'failed', outcome: `invalid JSON: ${payload.error}` };
     const interpreted = adapter.webhooks.interpret(webhook.topic, payload.value);
-    if (!interpreted.ok) return finish('failed', `invalid payload: ${describePayloadError(interpreted.error)}`, 'failed');
+    if (!interpreted.ok) return { kind: 'finish', status: 'failed', outcome: `invalid payload: ${describePayloadError(interpreted.error)}` };
     const meaning = interpreted.value;
-    if (meaning.kind === 'ignored') return finish('done', meaning.reason, 'ignored');
+    if (meaning.kind === 'ignored') return { kind: 'finish', status: 'done', outcome: meaning.reason };
 
-    let event: OrderEvent;
-    let platformOrderId: string;
-    if (meaning.kind === 'order_reference') {
-      const fetched = adapter.webhooks.fetchOrder
-        ? await adapter.webhooks.fetchOrder({ shopKey: shop.shopKey, accessToken: shop.accessToken }, meaning.platformOrderId)
-        : { ok: false as const, error: `${shop.platform} cannot fetch orders` };
-      if (!fetched.ok) {
-        if (webhook.attempts >= maxAttempts) return finish('failed', `order fetch failed ${webhook.attempts} times: ${fetched.error}`, 'failed');
-        const retryAt = now() + Math.min(3_600_000, 5_000 * 2 ** webhook.attempts);
-        await store.retryWebhook(webhook.id, `order fetch failed: ${fetched.error}`, retryAt);
-        report('retry', webhook);
-        log.warn({ error: fetched.error, retryAt }, 'order fetch failed; will retry');
-        return;
-      }
-      event = { kind: 'order', order: fetched.value };
-      platformOrderId = meaning.platformOrderId;
-    } else if (meaning.kind === 'order') {
-      event = meaning;
-      platformOrderId = meaning.order.id;
-    } else {
-      event = meaning;
-      platformOrderId = meaning.platformOrderId;
-    }
+    const event = (platformOrderId: string, orderEvent: OrderEvent): Decision => ({
+      kind: 'event',
+      input: { webhookId: webhook.id, shopId: shop.id, platformOrderId, event: orderEvent, config: shop.config, now: now() },
+    });
+    if (meaning.kind === 'order') return event(meaning.order.id, meaning);
+    if (meaning.kind === 'refund') return event(meaning.platformOrderId, meaning);
 
-    try {
-      const plan = await store.applyOrderEvent({ webhookId: webhook.id, shopId: shop.id, platformOrderId, event, config: shop.config, now: now() });
-      report(plan.deliveries.length > 0 ? 'planned' : 'no_change', webhook);
-      log.info({ orderId: platformOrderId, planned: plan.deliveries.map((d) => d.kind) }, 'webhook processed');
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        return finish('failed', `another order of this shop already converted under the same OrderId (order ${platformOrderId})`, 'failed');
-      }
-      throw error;
-    }
+    const fetched = adapter.webhooks.fetchOrder
+      ? await adapter.webhooks.fetchOrder({ shopKey: shop.shopKey, accessToken: shop.accessToken }, meaning.platformOrderId)
+      : { ok: false as const, error: `${shop.platform} cannot fetch orders` };
+    if (fetched.ok) return event(meaning.platformOrderId, { kind: 'order', order: fetched.value });
+    if (webhook.attempts >= maxAttempts) return { kind: 'finish', status: 'failed', outcome: `order fetch failed ${webhook.attempts} times: ${fetched.error}` };
+    return { kind: 'retry', outcome: `order fetch failed: ${fetched.error}`, availableAt: now() + Math.min(3_600_000, 5_000 * 2 ** webhook.attempts) };
   }
 
   return async () => {
     const webhooks = await store.claimWebhooks(batchSize, leaseMs, now());
-    for (const webhook of webhooks) {
-      try {
-        await process(webhook);
-      } catch (error) {
-        // An unexpected failure (database gone): the lease runs out and the webhook is tried again.
-        logger.error({ err: error, webhookId: webhook.id }, 'webhook processing failed');
+    if (webhooks.length === 0) return 0;
+    const decisions = await Promise.all(webhooks.map(decide));
+
+    const events = decisions.flatMap((d, i) => (d.kind === 'event' ? [{ webhook: webhooks[i]!, input: d.input }] : []));
+    const results = await store.applyOrderEvents(events.map((e) => e.input));
+    const finished: Array<{ id: number; status: 'done' | 'failed'; outcome: string }> = [];
+    for (const [i, result] of results.entries()) {
+      const { webhook, input } = events[i]!;
+      const log = logger.child({ shopId: webhook.shopId, webhookId: webhook.id, topic: webhook.topic, orderId: input.platformOrderId });
+      if (result.ok) {
+        report(result.plan.deliveries.length > 0 ? 'planned' : 'no_change');
+        log.debug({ planned: result.plan.deliveries.map((d) => d.kind) }, 'webhook processed');
+      } else {
+        finished.push({ id: webhook.id, status: 'failed', outcome: result.message });
+        report('failed');
+        log.warn({ outcome: result.message }, 'webhook not applied');
       }
     }
+    for (const [i, decision] of decisions.entries()) {
+      const webhook = webhooks[i]!;
+      if (decision.kind === 'finish') {
+        finished.push({ id: webhook.id, status: decision.status, outcome: decision.outcome });
+        report(decision.status === 'failed' ? 'failed' : 'ignored');
+        if (decision.status === 'failed') logger.warn({ shopId: webhook.shopId, webhookId: webhook.id, topic: webhook.topic, outcome: decision.outcome }, 'webhook not processed');
+      } else if (decision.kind === 'retry') {
+        await store.retryWebhook(webhook.id, decision.outcome, decision.availableAt);
+        report('retry');
+        logger.warn({ shopId: webhook.shopId, webhookId: webhook.id, outcome: decision.outcome, retryAt: decision.availableAt }, 'will retry');
+      }
+    }
+    await store.finishWebhooks(finished, now());
     return webhooks.length;
   };
-}
-
-/** SQLite and Postgres both say "unique" in a unique-constraint failure. */
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return code === '23505' || /UNIQUE constraint failed/.test(String((error as Error).message));
 }

@@ -22,21 +22,23 @@ export interface Store {
   insertWebhooks(webhooks: readonly NewWebhook[]): Promise<Array<'stored' | 'duplicate'>>;
   /** Leases up to `limit` webhooks ready for processing (pending, or leased by a process that died). */
   claimWebhooks(limit: number, leaseMs: number, now: number): Promise<WebhookRow[]>;
-  /** Ends a webhook without an order change: ignored topic, invalid payload. */
-  finishWebhook(id: number, status: 'done' | 'failed', outcome: string, now: number): Promise<void>;
+  /** Ends webhooks without an order change (ignored topic, invalid payload), in one transaction. */
+  finishWebhooks(webhooks: ReadonlyArray<{ readonly id: number; readonly status: 'done' | 'failed'; readonly outcome: string }>, now: number): Promise<void>;
   /** Gives a leased webhook back for a later try (a fetch from the platform failed). */
   retryWebhook(id: number, outcome: string, availableAt: number): Promise<void>;
   /**
-   * In one transaction: loads the order's ledger entry, plans the event (planOrderEvent), saves the
-   * entry, enqueues the planned deliveries and marks the webhook done.
+   * In one transaction, for each event in turn: loads the order's ledger entry, plans the event
+   * (planOrderEvent), saves the entry, enqueues the planned deliveries and marks the webhook done.
+   * An event that cannot be applied (its OrderId is taken by another order) is undone alone.
    */
-  applyOrderEvent(input: ApplyOrderEvent): Promise<LifecyclePlan>;
+  applyOrderEvents(inputs: readonly ApplyOrderEvent[]): Promise<ApplyOrderResult[]>;
 
   /** Enqueues deliveries that belong to no order (test actions and their scheduled reversal). */
   enqueueDeliveries(shopId: number, deliveries: ReadonlyArray<PlannedDelivery & { availableAt: number }>, now: number): Promise<number[]>;
   /** Leases deliveries that are due; a delivery waits while an earlier one of the same order is unfinished. */
   claimDeliveries(limit: number, leaseMs: number, now: number): Promise<DeliveryRow[]>;
-  recordDeliveryOutcome(id: number, outcome: DeliveryOutcome, attempt: DeliveryAttempt): Promise<void>;
+  /** Records attempts and their outcomes, in one transaction. */
+  recordDeliveryOutcomes(outcomes: readonly RecordedOutcome[]): Promise<void>;
   /** Leases delivered submissions whose impact.com processing result is due to be checked. */
   claimSubmissionChecks(limit: number, leaseMs: number, now: number): Promise<DeliveryRow[]>;
   recordSubmissionCheck(id: number, check: SubmissionCheck): Promise<void>;
@@ -89,6 +91,16 @@ export interface ApplyOrderEvent {
   readonly event: OrderEvent;
   readonly config: TrackingConfig;
   readonly now: number;
+}
+
+export type ApplyOrderResult =
+  | { readonly ok: true; readonly plan: LifecyclePlan }
+  | { readonly ok: false; readonly reason: 'order_id_taken'; readonly message: string };
+
+export interface RecordedOutcome {
+  readonly id: number;
+  readonly outcome: DeliveryOutcome;
+  readonly attempt: DeliveryAttempt;
 }
 
 export type DeliveryStatus = 'pending' | 'inflight' | 'done' | 'rejected' | 'dead';

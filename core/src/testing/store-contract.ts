@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OrderEvent } from '../ledger/order-lifecycle.ts';
 import type { MinorUnits } from '../money/minor-units.ts';
 import type { Order } from '../order/order.ts';
-import type { NewWebhook, Store } from '../store/store.ts';
+import type { DeliveryAttempt, DeliveryOutcome, NewWebhook, Store } from '../store/store.ts';
 import { aConfig, aLine, anOrder } from './builders.ts';
 
 /**
@@ -37,8 +37,12 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     });
     const sale = (overrides: Partial<Order> = {}) =>
       anOrder({ id: 'P1', number: '1001', lineItems: [aLine({ id: 'L1', sku: 'A', quantity: 2, subtotal: 2000 as MinorUnits })], ...overrides });
-    const apply = (shopId: number, event: OrderEvent, webhookId: number | null = null, platformOrderId = 'P1') =>
-      store.applyOrderEvent({ webhookId, shopId, platformOrderId, event, config, now });
+    const apply = async (shopId: number, event: OrderEvent, webhookId: number | null = null, platformOrderId = 'P1') => {
+      const [result] = await store.applyOrderEvents([{ webhookId, shopId, platformOrderId, event, config, now }]);
+      if (!result?.ok) throw new Error(result?.message ?? 'no result');
+      return result.plan;
+    };
+    const record = (id: number, outcome: DeliveryOutcome, attempt: DeliveryAttempt) => store.recordDeliveryOutcomes([{ id, outcome, attempt }]);
 
     it('migrates idempotently', async () => {
       await store.migrate();
@@ -81,7 +85,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(first.map((w) => w.deliveryId)).toEqual(['e1', 'e2']);
         expect(first[0]).toMatchObject({ topic: 'orders/paid', headers: { 'x-shopify-topic': 'orders/paid' }, body: '{"id":1}', attempts: 1 });
         expect(await store.claimWebhooks(10, 1000, now + 500)).toEqual([]);
-        await store.finishWebhook(first[0]!.id, 'done', 'ignored', now);
+        await store.finishWebhooks([{ id: first[0]!.id, status: 'done', outcome: 'ignored' }], now);
         const again = await store.claimWebhooks(10, 1000, now + 1001);
         expect(again.map((w) => [w.deliveryId, w.attempts])).toEqual([['e2', 2]]);
       });
@@ -119,11 +123,28 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(second.deliveries[0]!.fields.CustomerStatus).toBe('Returning');
       });
 
-      it('refuses a second order converting under an OrderId already used', async () => {
+      it('refuses a second order converting under an OrderId already used, and applies the rest of the batch', async () => {
         const shop = await addShop();
-        await apply(shop.id, { kind: 'order', order: sale({ id: 'P1', number: '1001' }) }, null, 'P1');
-        await expect(apply(shop.id, { kind: 'order', order: sale({ id: 'P2', number: '1001' }) }, null, 'P2')).rejects.toThrow();
-        expect(await store.listOrders(shop.id, {})).toHaveLength(1);
+        const results = await store.applyOrderEvents([
+          { webhookId: null, shopId: shop.id, platformOrderId: 'P1', event: { kind: 'order', order: sale({ id: 'P1', number: '1001' }) }, config, now },
+          { webhookId: null, shopId: shop.id, platformOrderId: 'P2', event: { kind: 'order', order: sale({ id: 'P2', number: '1001' }) }, config, now },
+          { webhookId: null, shopId: shop.id, platformOrderId: 'P3', event: { kind: 'order', order: sale({ id: 'P3', number: '1003' }) }, config, now },
+        ]);
+        expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+        expect(results[1]).toMatchObject({ reason: 'order_id_taken' });
+        const orders = await store.listOrders(shop.id, {});
+        expect(orders.filter((o) => o.status === 'converted').map((o) => o.platformOrderId).sort()).toEqual(['P1', 'P3']);
+        expect((await store.queueDepth()).deliveries).toBe(2);
+      });
+
+      it('applies one order’s events of a batch in the order given', async () => {
+        const shop = await addShop();
+        const results = await store.applyOrderEvents([
+          { webhookId: null, shopId: shop.id, platformOrderId: 'P1', event: { kind: 'order', order: sale({ paymentState: 'awaiting_payment' }) }, config, now },
+          { webhookId: null, shopId: shop.id, platformOrderId: 'P1', event: { kind: 'order', order: sale() }, config, now },
+          { webhookId: null, shopId: shop.id, platformOrderId: 'P1', event: { kind: 'refund', platformOrderId: 'P1', refund: { id: 'R1', lines: [{ lineId: 'L1', quantity: 1 }] } }, config, now },
+        ]);
+        expect(results.map((r) => (r.ok ? r.plan.deliveries.map((d) => d.kind) : r.reason))).toEqual([[], ['conversion'], ['modification']]);
       });
     });
 
@@ -135,7 +156,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         const [conversion] = await store.claimDeliveries(10, 1000, now);
         expect(conversion).toMatchObject({ kind: 'conversion', method: 'POST', attempts: 1 });
         expect(await store.claimDeliveries(10, 1000, now)).toEqual([]);
-        await store.recordDeliveryOutcome(conversion!.id, { status: 'done', queuedUri: '/Advertisers/IRabc/APISubmissions/1', checkAt: now + 60_000 }, { attemptedAt: now, durationMs: 12, httpStatus: 200, detail: 'QUEUED' });
+        await record(conversion!.id, { status: 'done', queuedUri: '/Advertisers/IRabc/APISubmissions/1', checkAt: now + 60_000 }, { attemptedAt: now, durationMs: 12, httpStatus: 200, detail: 'QUEUED' });
         const [modification] = await store.claimDeliveries(10, 1000, now);
         expect(modification).toMatchObject({ kind: 'modification', method: 'PUT', fields: expect.objectContaining({ Sku: 'A', Quantity: '1' }) });
       });
@@ -144,14 +165,14 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         const shop = await addShop();
         await apply(shop.id, { kind: 'order', order: sale() });
         const [d] = await store.claimDeliveries(1, 1000, now);
-        await store.recordDeliveryOutcome(d!.id, { status: 'retry', availableAt: now + 5000, error: 'HTTP 503' }, { attemptedAt: now, durationMs: 5, httpStatus: 503, detail: 'Service Unavailable' });
+        await record(d!.id, { status: 'retry', availableAt: now + 5000, error: 'HTTP 503' }, { attemptedAt: now, durationMs: 5, httpStatus: 503, detail: 'Service Unavailable' });
         expect(await store.claimDeliveries(1, 1000, now + 4999)).toEqual([]);
         const [again] = await store.claimDeliveries(1, 1000, now + 5000);
         expect(again!.attempts).toBe(2);
         // The process holding the lease dies: another takes it over once the lease runs out.
         const [takenOver] = await store.claimDeliveries(1, 1000, now + 6001);
         expect(takenOver).toMatchObject({ id: d!.id, attempts: 3 });
-        await store.recordDeliveryOutcome(d!.id, { status: 'dead', error: 'gave up after 3 attempts' }, { attemptedAt: now + 6001, durationMs: 5, httpStatus: null, detail: 'ECONNRESET' });
+        await record(d!.id, { status: 'dead', error: 'gave up after 3 attempts' }, { attemptedAt: now + 6001, durationMs: 5, httpStatus: null, detail: 'ECONNRESET' });
         expect((await store.queueDepth()).dead).toBe(1);
         const [listing] = await store.listDeliveries(shop.id, {});
         expect(listing).toMatchObject({ status: 'dead', lastError: 'gave up after 3 attempts' });
@@ -165,7 +186,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await apply(shop.id, { kind: 'order', order: sale() });
         await apply(shop.id, { kind: 'order', order: sale({ paymentState: 'cancelled', updatedAt: '2026-03-02T00:00:00Z' }) });
         const [conversion] = await store.claimDeliveries(10, 1000, now);
-        await store.recordDeliveryOutcome(conversion!.id, { status: 'dead', error: 'x' }, { attemptedAt: now, durationMs: 1, httpStatus: 500, detail: '' });
+        await record(conversion!.id, { status: 'dead', error: 'x' }, { attemptedAt: now, durationMs: 1, httpStatus: 500, detail: '' });
         expect(await store.claimDeliveries(10, 1000, now)).toEqual([]);
       });
 
@@ -181,7 +202,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         );
         const [conversion] = await store.claimDeliveries(10, 1000, now);
         expect(conversion!.kind).toBe('conversion');
-        await store.recordDeliveryOutcome(conversion!.id, { status: 'done', queuedUri: null, checkAt: null }, { attemptedAt: now, durationMs: 1, httpStatus: 200, detail: '' });
+        await record(conversion!.id, { status: 'done', queuedUri: null, checkAt: null }, { attemptedAt: now, durationMs: 1, httpStatus: 200, detail: '' });
         expect(await store.claimDeliveries(10, 1000, now + 3_599_999)).toEqual([]);
         expect((await store.claimDeliveries(10, 1000, now + 3_600_000)).map((d) => d.id)).toEqual([reversalId]);
       });
@@ -190,7 +211,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         const shop = await addShop();
         await apply(shop.id, { kind: 'order', order: sale() });
         const [d] = await store.claimDeliveries(1, 1000, now);
-        await store.recordDeliveryOutcome(d!.id, { status: 'done', queuedUri: '/Advertisers/IRabc/APISubmissions/9', checkAt: now + 60_000 }, { attemptedAt: now, durationMs: 3, httpStatus: 200, detail: 'QUEUED' });
+        await record(d!.id, { status: 'done', queuedUri: '/Advertisers/IRabc/APISubmissions/9', checkAt: now + 60_000 }, { attemptedAt: now, durationMs: 3, httpStatus: 200, detail: 'QUEUED' });
         expect(await store.claimSubmissionChecks(10, 1000, now + 59_999)).toEqual([]);
         const [check] = await store.claimSubmissionChecks(10, 1000, now + 60_000);
         expect(check).toMatchObject({ id: d!.id, queuedUri: '/Advertisers/IRabc/APISubmissions/9' });

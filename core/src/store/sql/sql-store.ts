@@ -3,6 +3,7 @@ import { customerKeys } from '../../ledger/customer-keys.ts';
 import { type LedgerEntry, type LifecyclePlan, emptyLedgerEntry, planOrderEvent } from '../../ledger/order-lifecycle.ts';
 import type {
   ApplyOrderEvent,
+  ApplyOrderResult,
   DeliveryListing,
   DeliveryOutcome,
   DeliveryRow,
@@ -128,16 +129,39 @@ export function createSqlStore(driver: SqlDriver): Store {
       });
     },
 
-    async finishWebhook(id, status, outcome, now) {
-      await driver.run('UPDATE webhooks SET status = ?, outcome = ?, processed_at = ?, lease_until = NULL WHERE id = ?', [status, outcome, now, id]);
+    async finishWebhooks(webhooks, now) {
+      if (webhooks.length === 0) return;
+      await driver.transaction(async (tx) => {
+        for (const { id, status, outcome } of webhooks) {
+          await tx.run('UPDATE webhooks SET status = ?, outcome = ?, processed_at = ?, lease_until = NULL WHERE id = ?', [status, outcome, now, id]);
+        }
+      });
     },
 
     async retryWebhook(id, outcome, availableAt) {
       await driver.run("UPDATE webhooks SET status = 'pending', outcome = ?, available_at = ?, lease_until = NULL WHERE id = ?", [outcome, availableAt, id]);
     },
 
-    async applyOrderEvent(input) {
-      return driver.transaction((tx) => applyOrderEvent(tx, input));
+    async applyOrderEvents(inputs) {
+      if (inputs.length === 0) return [];
+      // Rows are locked in one order (shop, order) in every process, so two batches never deadlock;
+      // the sort is stable, so one order's events keep their order.
+      const sorted = inputs.map((input, index) => ({ input, index })).sort((a, b) => a.input.shopId - b.input.shopId || compare(a.input.platformOrderId, b.input.platformOrderId));
+      const results: ApplyOrderResult[] = new Array(inputs.length);
+      await driver.transaction(async (tx) => {
+        for (const { input, index } of sorted) {
+          await tx.run('SAVEPOINT order_event');
+          try {
+            results[index] = { ok: true, plan: await applyOrderEvent(tx, input) };
+            await tx.run('RELEASE SAVEPOINT order_event');
+          } catch (error) {
+            await tx.run('ROLLBACK TO SAVEPOINT order_event');
+            if (!isUniqueViolation(error)) throw error;
+            results[index] = { ok: false, reason: 'order_id_taken', message: `another order of this shop already converted under the same OrderId (order ${input.platformOrderId})` };
+          }
+        }
+      });
+      return results;
     },
 
     async enqueueDeliveries(shopId, deliveries, now) {
@@ -170,13 +194,16 @@ export function createSqlStore(driver: SqlDriver): Store {
       });
     },
 
-    async recordDeliveryOutcome(id, outcome, attempt) {
+    async recordDeliveryOutcomes(outcomes) {
+      if (outcomes.length === 0) return;
       await driver.transaction(async (tx) => {
-        await tx.run(
-          'INSERT INTO delivery_attempts (delivery_id, attempted_at, duration_ms, http_status, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)',
-          [id, attempt.attemptedAt, Math.round(attempt.durationMs), attempt.httpStatus, outcome.status, attempt.detail],
-        );
-        await tx.run(...deliveryUpdate(id, outcome, attempt.attemptedAt));
+        for (const { id, outcome, attempt } of outcomes) {
+          await tx.run(
+            'INSERT INTO delivery_attempts (delivery_id, attempted_at, duration_ms, http_status, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)',
+            [id, attempt.attemptedAt, Math.round(attempt.durationMs), attempt.httpStatus, outcome.status, attempt.detail],
+          );
+          await tx.run(...deliveryUpdate(id, outcome, attempt.attemptedAt));
+        }
       });
     },
 
@@ -343,6 +370,14 @@ function deliveryUpdate(id: number, outcome: DeliveryOutcome, at: number): [stri
     case 'dead':
       return [`UPDATE deliveries SET status = ?, lease_until = NULL, last_error = ?, completed_at = ? WHERE id = ?`, [outcome.status, outcome.error, at, id]];
   }
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** SQLite and Postgres both report a unique-constraint failure: Postgres by code, SQLite in the message. */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === '23505' || /UNIQUE constraint failed/.test(String((error as Error).message));
 }
 
 const json = <T>(value: unknown, fallback: T): T => (typeof value === 'string' ? (JSON.parse(value) as T) : fallback);
