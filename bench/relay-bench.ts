@@ -25,13 +25,18 @@ const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const E2E_ORDERS = Number(process.env.BENCH_ORDERS ?? 20_000);
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** A ~4 KB orders/paid body: the sample order trimmed to two line items, without pretty-printing. */
+/** A ~4 KB orders/paid body: the sample order trimmed to two lean line items, without pretty-printing. */
 const sample = parseJson(readFileSync(here('../examples/payloads/shopify-orders-paid.json'), 'utf8'));
 function orderBody(n: number): string {
   if (!sample.ok) throw new Error(sample.error);
   const order = structuredClone(sample.value) as Record<string, unknown> & { line_items: unknown[] };
-  order.line_items = order.line_items.slice(0, 2);
-  for (const key of ['shipping_lines', 'fulfillments', 'refunds', 'returns', 'line_item_groups', 'billing_address', 'shipping_address', 'payment_terms']) delete order[key];
+  order.line_items = (order.line_items.slice(0, 2) as Array<Record<string, unknown>>).map((line) => {
+    for (const key of ['price_set', 'total_discount_set', 'attributed_staffs', 'duties', 'tax_lines', 'properties']) delete line[key];
+    return line;
+  });
+  for (const key of Object.keys(order)) if (/_set$/.test(key)) delete order[key];
+  for (const key of ['shipping_lines', 'fulfillments', 'refunds', 'returns', 'line_item_groups', 'billing_address', 'shipping_address', 'payment_terms', 'tax_lines', 'discount_applications']) delete order[key];
+  delete (order.customer as Record<string, unknown> | undefined)?.default_address;
   order.id = 820982911946154508n + BigInt(n);
   order.admin_graphql_api_id = `gid://shopify/Order/${order.id}`;
   order.name = `#B${n}`;
