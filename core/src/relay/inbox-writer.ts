@@ -17,7 +17,7 @@ export class InboxWriter {
         return results;
       },
       // SQLite has one writer; Postgres overlaps a few commits to hide the round trip.
-      { maxBatch: 500, concurrency: store.dialect === 'postgres' ? 4 : 1 },
+      { maxBatch: 500, concurrency: store.dialect === 'postgres' ? 8 : 1 },
     );
   }
 

@@ -19,7 +19,7 @@ const types = {
 export function openPostgresDriver(connectionString: string, options: { max?: number; schema?: string } = {}): SqlDriver {
   const pool = new pg.Pool({
     connectionString,
-    max: options.max ?? 10,
+    max: options.max ?? 16,
     types,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });

@@ -84,22 +84,25 @@ export function createSqlStore(driver: SqlDriver): Store {
       const values = (w: NewWebhook): SqlValue[] => [w.shopId, w.topic, w.deliveryId, w.receivedAt, JSON.stringify(w.headers), w.body, w.receivedAt];
       const insert = 'INSERT INTO webhooks (shop_id, topic, delivery_id, received_at, headers_json, body, available_at) VALUES ';
       const tuple = '(?, ?, ?, ?, ?, ?, ?)';
-      const stored = await driver.transaction(async (tx) => {
-        if (postgres) {
-          const rows = await tx.query<{ shop_id: number; delivery_id: string }>(
-            `${insert}${webhooks.map(() => tuple).join(', ')} ON CONFLICT (shop_id, delivery_id) DO NOTHING RETURNING shop_id, delivery_id`,
-            webhooks.flatMap(values),
-          );
-          return new Set(rows.map((r) => `${r.shop_id} ${r.delivery_id}`));
-        }
-        const keys = new Set<string>();
-        for (const webhook of webhooks) {
-          if ((await tx.run(`${insert}${tuple} ON CONFLICT (shop_id, delivery_id) DO NOTHING`, values(webhook))) > 0) {
-            keys.add(`${webhook.shopId} ${webhook.deliveryId}`);
+      let stored: Set<string>;
+      if (postgres) {
+        // One multi-row statement is atomic on its own: one round trip, no BEGIN/COMMIT.
+        const rows = await driver.query<{ shop_id: number; delivery_id: string }>(
+          `${insert}${webhooks.map(() => tuple).join(', ')} ON CONFLICT (shop_id, delivery_id) DO NOTHING RETURNING shop_id, delivery_id`,
+          webhooks.flatMap(values),
+        );
+        stored = new Set(rows.map((r) => `${r.shop_id} ${r.delivery_id}`));
+      } else {
+        stored = await driver.transaction(async (tx) => {
+          const keys = new Set<string>();
+          for (const webhook of webhooks) {
+            if ((await tx.run(`${insert}${tuple} ON CONFLICT (shop_id, delivery_id) DO NOTHING`, values(webhook))) > 0) {
+              keys.add(`${webhook.shopId} ${webhook.deliveryId}`);
+            }
           }
-        }
-        return keys;
-      });
+          return keys;
+        });
+      }
       // The first of several copies in one batch is the one stored.
       const seen = new Set<string>();
       return webhooks.map((w) => {
