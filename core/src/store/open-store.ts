@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { openPostgresDriver } from './sql/postgres-driver.ts';
 import { createSqlStore } from './sql/sql-store.ts';
 import { openSqliteDriver } from './sql/sqlite-driver.ts';
+import { startSqliteInboxThread } from './sql/sqlite-inbox-thread.ts';
 import type { Store } from './store.ts';
 
 export interface StoreLocation {
@@ -14,10 +15,14 @@ export interface StoreLocation {
 
 /** Opens the store and brings its schema up to date. */
 export async function openStore(location: StoreLocation): Promise<Store> {
-  const driver = location.databaseUrl
-    ? openPostgresDriver(location.databaseUrl, location.schema ? { schema: location.schema } : {})
-    : openSqliteDriver(join(location.dataDir, 'cartrelay.db'));
-  const store = createSqlStore(driver);
-  await store.migrate();
-  return store;
+  if (location.databaseUrl) {
+    const store = createSqlStore(openPostgresDriver(location.databaseUrl, location.schema ? { schema: location.schema } : {}));
+    await store.migrate();
+    return store;
+  }
+  const path = join(location.dataDir, 'cartrelay.db');
+  const driver = openSqliteDriver(path);
+  // Migrate first: the writer thread prepares its insert against the webhooks table.
+  await createSqlStore(driver).migrate();
+  return createSqlStore(driver, { inboxWriter: startSqliteInboxThread(path) });
 }

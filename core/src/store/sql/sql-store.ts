@@ -16,8 +16,14 @@ import type {
 import { migrations } from './schema.ts';
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './sql-driver.ts';
 
-/** The Store over a SQL driver; the same statements serve SQLite and PostgreSQL. */
-export function createSqlStore(driver: SqlDriver): Store {
+/**
+ * The Store over a SQL driver; the same statements serve SQLite and PostgreSQL. `inboxWriter`, when
+ * given, takes over webhook inserts (SQLite's writer thread).
+ */
+export function createSqlStore(
+  driver: SqlDriver,
+  options: { inboxWriter?: { insert(webhooks: readonly NewWebhook[]): Promise<Array<'stored' | 'duplicate'>>; close(): Promise<void> } } = {},
+): Store {
   const postgres = driver.dialect === 'postgres';
   /** Row locks exist only in Postgres; SQLite's write transaction already excludes other writers. */
   const forUpdate = postgres ? ' FOR UPDATE' : '';
@@ -42,7 +48,10 @@ export function createSqlStore(driver: SqlDriver): Store {
       });
     },
 
-    close: () => driver.close(),
+    async close() {
+      await options.inboxWriter?.close();
+      await driver.close();
+    },
 
     async addShop(shop, now) {
       const [row] = await driver.query(
@@ -85,7 +94,9 @@ export function createSqlStore(driver: SqlDriver): Store {
       const insert = 'INSERT INTO webhooks (shop_id, topic, delivery_id, received_at, headers_json, body, available_at) VALUES ';
       const tuple = '(?, ?, ?, ?, ?, ?, ?)';
       let stored: Set<string>;
-      if (postgres) {
+      if (options.inboxWriter) {
+        return options.inboxWriter.insert(webhooks);
+      } else if (postgres) {
         // One multi-row statement is atomic on its own: one round trip, no BEGIN/COMMIT.
         const rows = await driver.query<{ shop_id: number; delivery_id: string }>(
           `${insert}${webhooks.map(() => tuple).join(', ')} ON CONFLICT (shop_id, delivery_id) DO NOTHING RETURNING shop_id, delivery_id`,
