@@ -25,8 +25,7 @@ export function createSqlStore(
   options: { inboxWriter?: { insert(webhooks: readonly NewWebhook[]): Promise<Array<'stored' | 'duplicate'>>; close(): Promise<void> } } = {},
 ): Store {
   const postgres = driver.dialect === 'postgres';
-  /** Row locks exist only in Postgres; SQLite's write transaction already excludes other writers. */
-  const forUpdate = postgres ? ' FOR UPDATE' : '';
+  /** Claims skip rows another Postgres process holds; SQLite's write transaction already excludes other writers. */
   const skipLocked = postgres ? ' FOR UPDATE SKIP LOCKED' : '';
 
   const store: Store = {
@@ -163,15 +162,32 @@ export function createSqlStore(
       const sorted = inputs.map((input, index) => ({ input, index })).sort((a, b) => a.input.shopId - b.input.shopId || compare(a.input.platformOrderId, b.input.platformOrderId));
       const results: ApplyOrderResult[] = new Array(inputs.length);
       await driver.transaction(async (tx) => {
+        const done: Array<{ id: number; outcome: string }> = [];
         for (const { input, index } of sorted) {
           await tx.run('SAVEPOINT order_event');
           try {
-            results[index] = { ok: true, plan: await applyOrderEvent(tx, input) };
+            const plan = await applyOrderEvent(tx, input);
             await tx.run('RELEASE SAVEPOINT order_event');
+            results[index] = { ok: true, plan };
+            if (input.webhookId !== null) {
+              done.push({ id: input.webhookId, outcome: plan.deliveries.length > 0 ? `planned ${plan.deliveries.map((d) => d.kind).join(', ')}` : 'no change' });
+            }
           } catch (error) {
             await tx.run('ROLLBACK TO SAVEPOINT order_event');
             if (!isUniqueViolation(error)) throw error;
             results[index] = { ok: false, reason: 'order_id_taken', message: `another order of this shop already converted under the same OrderId (order ${input.platformOrderId})` };
+          }
+        }
+        // The webhooks are marked done in the transaction that applied them: processed exactly once.
+        for (const outcome of new Set(done.map((d) => d.outcome))) {
+          const ids = done.filter((d) => d.outcome === outcome).map((d) => d.id);
+          for (let i = 0; i < ids.length; i += 500) {
+            const chunk = ids.slice(i, i + 500);
+            await tx.run(`UPDATE webhooks SET status = 'done', outcome = ?, processed_at = ?, lease_until = NULL WHERE id IN (${chunk.map(() => '?').join(', ')})`, [
+              outcome,
+              inputs[0]!.now,
+              ...chunk,
+            ]);
           }
         }
       });
@@ -305,11 +321,13 @@ export function createSqlStore(
 
   async function applyOrderEvent(tx: SqlExecutor, input: ApplyOrderEvent): Promise<LifecyclePlan> {
     const { shopId, platformOrderId, now } = input;
-    await tx.run(
-      'INSERT INTO orders (shop_id, platform_order_id, entry_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (shop_id, platform_order_id) DO NOTHING',
+    // Creates the ledger row or touches the existing one; either way returns it, locked (Postgres) until commit.
+    const [row] = await tx.query(
+      `INSERT INTO orders (shop_id, platform_order_id, entry_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (shop_id, platform_order_id) DO UPDATE SET updated_at = excluded.updated_at
+       RETURNING id, entry_json`,
       [shopId, platformOrderId, JSON.stringify(emptyLedgerEntry(platformOrderId)), now, now],
     );
-    const [row] = await tx.query(`SELECT id, entry_json FROM orders WHERE shop_id = ? AND platform_order_id = ?${forUpdate}`, [shopId, platformOrderId]);
     const orderRef = Number(row!.id);
     const entry = JSON.parse(String(row!.entry_json)) as LedgerEntry;
 
@@ -342,13 +360,6 @@ export function createSqlStore(
       ],
     );
     for (const delivery of plan.deliveries) await insertDelivery(tx, shopId, orderRef, delivery, now, now);
-    if (input.webhookId !== null) {
-      await tx.run("UPDATE webhooks SET status = 'done', outcome = ?, processed_at = ?, lease_until = NULL WHERE id = ?", [
-        plan.deliveries.length > 0 ? `planned ${plan.deliveries.map((d) => d.kind).join(', ')}` : 'no change',
-        now,
-        input.webhookId,
-      ]);
-    }
     return plan;
   }
 
