@@ -49,6 +49,9 @@ async function addShop(args: string[], runtime: Runtime, io: Io): Promise<number
   const shopKey = adapter.webhooks.normalizeShopKey(values.shop);
   if (!shopKey.ok) throw new UsageError(`--shop: ${shopKey.error}`);
   if (values.platform === 'woocommerce' && !values['webhook-secret']) throw new UsageError('--webhook-secret is required for WooCommerce: it signs every webhook');
+  if (values.platform === 'bigcommerce' && !values['access-token']) {
+    throw new UsageError('--access-token is required for BigCommerce: its webhooks carry only order ids, and the orders are fetched with it');
+  }
   const config = await readTrackingConfig(values.config, io);
   if (await runtime.store.findShop(values.platform, shopKey.value)) throw new UsageError(`${values.platform} shop ${shopKey.value} already exists; use config-set to change its config`);
   const shop = await runtime.shops.add({

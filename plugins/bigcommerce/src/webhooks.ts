@@ -75,7 +75,7 @@ export function createBigCommerceWebhooks(options: BigCommerceApiOptions): Webho
 
     interpret(topic, payload): Result<WebhookEvent, PayloadError> {
       if (!ORDER_CHANGE_SCOPES.includes(topic)) return ok({ kind: 'ignored', reason: `scope ${topic} carries no order change` });
-      const webhook = parsePayload(WebhookBodySchema.required({ data: true }), payload);
+      const webhook = parsePayload(z.object({ data: z.object({ id: platformId }) }), payload);
       return webhook.ok ? ok({ kind: 'order_reference', platformOrderId: webhook.value.data.id }) : webhook;
     },
 

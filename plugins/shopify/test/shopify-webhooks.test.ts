@@ -1,0 +1,50 @@
+import { readJsonFixture } from '@cartrelay/core/testing';
+import { describe, expect, it } from 'vitest';
+import { shopifyWebhooks } from '../src/index.ts';
+import { shopifyWebhookRequest } from '../src/testing/signed-webhook.ts';
+
+const SECRET = 'hush';
+const raw = (request: { headers: Record<string, string>; body: string }) => ({ headers: request.headers, body: Buffer.from(request.body), receivedAt: Date.now() });
+
+describe('Shopify webhook receiver', () => {
+  const request = shopifyWebhookRequest({ shop: 'My-Store.myshopify.com', topic: 'orders/paid', body: '{"id":1}', apiSecret: SECRET, eventId: 'evt-9' });
+
+  it('identifies the shop, topic and duplicate key (topic + X-Shopify-Event-Id)', () => {
+    expect(shopifyWebhooks.identify(raw(request))).toEqual({ ok: true, value: { kind: 'delivery', shopKey: 'my-store.myshopify.com', topic: 'orders/paid', deliveryId: 'orders/paid:evt-9' } });
+  });
+
+  it('accepts the Events delivery headers without the X- prefix', () => {
+    const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.replace(/^x-shopify-/, 'shopify-'), v]));
+    expect(shopifyWebhooks.identify(raw({ headers, body: request.body })).ok).toBe(true);
+    expect(shopifyWebhooks.verify(raw({ headers, body: request.body }), { appSecret: SECRET, shopSecret: null }).ok).toBe(true);
+  });
+
+  it('verifies base64(HMAC-SHA256) of the raw body with the app secret', () => {
+    expect(shopifyWebhooks.verify(raw(request), { appSecret: SECRET, shopSecret: null })).toEqual({ ok: true, value: true });
+    expect(shopifyWebhooks.verify(raw(request), { appSecret: 'other', shopSecret: null })).toEqual({ ok: false, error: { status: 401, reason: 'invalid HMAC signature' } });
+    expect(shopifyWebhooks.verify(raw({ ...request, body: '{"id":2}' }), { appSecret: SECRET, shopSecret: null }).ok).toBe(false);
+    expect(shopifyWebhooks.verify(raw(request), { appSecret: null, shopSecret: null }).ok).toBe(false);
+  });
+
+  it('refuses missing headers: 401 without a signature, 400 without topic or shop', () => {
+    const { 'x-shopify-hmac-sha256': _h, ...unsigned } = request.headers;
+    expect(shopifyWebhooks.identify(raw({ headers: unsigned, body: request.body }))).toMatchObject({ ok: false, error: { status: 401 } });
+    const { 'x-shopify-topic': _t, ...noTopic } = request.headers;
+    expect(shopifyWebhooks.identify(raw({ headers: noTopic, body: request.body }))).toMatchObject({ ok: false, error: { status: 400 } });
+    expect(shopifyWebhooks.identify(raw({ headers: { ...request.headers, 'x-shopify-shop-domain': 'evil.example.com' }, body: request.body }))).toMatchObject({ ok: false, error: { status: 400 } });
+  });
+
+  it('interprets refunds/create as a refund of the order, by line', () => {
+    const refund = readJsonFixture(new URL('./fixtures/refunds-create.json', import.meta.url));
+    const event = shopifyWebhooks.interpret('refunds/create', refund);
+    expect(event.ok && event.value.kind).toBe('refund');
+    if (event.ok && event.value.kind === 'refund') {
+      expect(event.value.platformOrderId).toBe(String(refund.order_id));
+      expect(event.value.refund.lines).toEqual(refund.refund_line_items.map((l: { line_item_id: bigint | number; quantity: number }) => ({ lineId: String(l.line_item_id), quantity: l.quantity })));
+    }
+  });
+
+  it('ignores topics that change no order', () => {
+    expect(shopifyWebhooks.interpret('products/update', {})).toEqual({ ok: true, value: { kind: 'ignored', reason: 'topic products/update carries no order change' } });
+  });
+});

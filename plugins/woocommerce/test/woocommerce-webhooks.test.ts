@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeSiteUrl, woocommerceWebhooks } from '../src/index.ts';
+import { woocommerceWebhookRequest } from '../src/testing/signed-webhook.ts';
+
+const raw = (request: { headers: Record<string, string>; body: string }) => ({ headers: request.headers, body: Buffer.from(request.body), receivedAt: Date.now() });
+
+describe('WooCommerce webhook receiver', () => {
+  const request = woocommerceWebhookRequest({ site: 'https://Shop.Example/', topic: 'order.updated', body: '{"id":727}', secret: 's3cret' });
+
+  it('answers the unsigned creation ping', () => {
+    expect(woocommerceWebhooks.identify(raw({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'webhook_id=42' }))).toEqual({ ok: true, value: { kind: 'ping' } });
+  });
+
+  it('identifies the site (normalized) and the delivery', () => {
+    const identity = woocommerceWebhooks.identify(raw(request));
+    expect(identity).toMatchObject({ ok: true, value: { kind: 'delivery', shopKey: 'https://shop.example', topic: 'order.updated' } });
+  });
+
+  it('verifies the signature with the shop’s webhook secret', () => {
+    expect(woocommerceWebhooks.verify(raw(request), { appSecret: null, shopSecret: 's3cret' }).ok).toBe(true);
+    expect(woocommerceWebhooks.verify(raw(request), { appSecret: null, shopSecret: 'wrong' })).toMatchObject({ ok: false, error: { status: 401 } });
+    expect(woocommerceWebhooks.verify(raw(request), { appSecret: null, shopSecret: null })).toMatchObject({ ok: false, error: { status: 401 } });
+  });
+
+  it('refuses an unsigned body that is not a ping', () => {
+    const { 'x-wc-webhook-signature': _s, ...unsigned } = request.headers;
+    expect(woocommerceWebhooks.identify(raw({ headers: unsigned, body: request.body }))).toMatchObject({ ok: false, error: { status: 401 } });
+  });
+
+  it('normalizes site URLs as X-WC-Webhook-Source sends them', () => {
+    expect(normalizeSiteUrl('https://Shop.Example/')).toEqual({ ok: true, value: 'https://shop.example' });
+    expect(normalizeSiteUrl('https://example.com/store/')).toEqual({ ok: true, value: 'https://example.com/store' });
+    expect(normalizeSiteUrl('shop.example').ok).toBe(false);
+  });
+
+  it('ignores order.deleted, whose body is only the id', () => {
+    expect(woocommerceWebhooks.interpret('order.deleted', { id: 727 })).toMatchObject({ ok: true, value: { kind: 'ignored' } });
+  });
+});
