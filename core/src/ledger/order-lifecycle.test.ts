@@ -128,3 +128,17 @@ describe('order lifecycle', () => {
     expect(plan(false).deliveries[0]!.fields.CustomerStatus).toBe('New');
   });
 });
+
+describe('refunds without item detail', () => {
+  it('change no quantity, say so, and a full refund still reverses', () => {
+    const { planned, entry } = replay([
+      { kind: 'order', order: sale() },
+      { kind: 'order', order: sale({ refunds: [{ id: 'W1', lines: [] }], updatedAt: '2026-03-01T11:00:00Z' }) },
+      { kind: 'order', order: sale({ paymentState: 'refunded', refunds: [{ id: 'W1', lines: [] }], updatedAt: '2026-03-01T12:00:00Z' }) },
+    ]);
+    expect(planned.map((p) => p.map((d) => d.kind))).toEqual([['conversion'], [], ['reversal']]);
+    expect(entry.sent.status).toBe('reversed');
+    const plan = planOrderEvent(emptyLedgerEntry('P1'), { kind: 'order', order: sale({ refunds: [{ id: 'W1', lines: [] }] }) }, config, context);
+    expect(plan.explain).toContain('refund W1 names no items (the platform sent only its total): it changes no quantity; a full refund still reverses');
+  });
+});

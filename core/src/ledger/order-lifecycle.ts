@@ -72,6 +72,9 @@ export function planOrderEvent(previous: LedgerEntry, event: OrderEvent, config:
     };
   }
 
+  for (const refund of order.refunds) {
+    if (refund.lines.length === 0) explain.push(`refund ${refund.id} names no items (the platform sent only its total): it changes no quantity; a full refund still reverses`);
+  }
   const withCustomer = fillCustomerHistory(order, context.customerConvertedBefore, explain);
   const mapping = mapOrder(withCustomer, config, { now: context.now });
   explain.push(...mapping.explain);
