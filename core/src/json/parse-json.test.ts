@@ -1,14 +1,38 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseJson } from './parse-json.ts';
 
 describe('parseJson', () => {
-  it('keeps integers beyond 2^53 exact as bigint', () => {
-    const parsed = parseJson('{"id": 820982911946154508, "small": 42, "price": 1.5}');
-    expect(parsed).toEqual({ ok: true, value: { id: 820982911946154508n, small: 42, price: 1.5 } });
+  it('keeps integers beyond 2^53 exact, as decimal strings', () => {
+    const parsed = parseJson('{"id": 820982911946154508, "small": 42, "price": 1.5, "neg": -98765432109876543210}');
+    expect(parsed).toEqual({ ok: true, value: { id: '820982911946154508', small: 42, price: 1.5, neg: '-98765432109876543210' } });
   });
 
-  it('leaves large non-integers as numbers', () => {
-    expect(parseJson('[1e30, 12345678901234567890.5]')).toEqual({ ok: true, value: [1e30, Number('12345678901234567890.5')] });
+  it('never touches digits inside strings, escaped quotes included', () => {
+    const text = '{"note":"call 12345678901234567890 \\"now\\" 99999999999999999","n":[12345678901234567890,1e30,12345678901234567.5]}';
+    expect(parseJson(text)).toEqual({
+      ok: true,
+      value: { note: 'call 12345678901234567890 "now" 99999999999999999', n: ['12345678901234567890', 1e30, Number('12345678901234567.5')] },
+    });
+  });
+
+  it('leaves safe integers of 16 digits as numbers', () => {
+    expect(parseJson('[1234567890123456, 9007199254740991]')).toEqual({ ok: true, value: [1234567890123456, 9007199254740991] });
+  });
+
+  it('agrees with JSON.parse on any JSON, unsafe integers aside (checked against a source-access reviver)', () => {
+    // The reference: JSON.parse, turning each unsafe integer literal into its source text.
+    const reference = (text: string) =>
+      JSON.parse(text, (_key, value, context?: { source?: string }) =>
+        typeof value === 'number' && context?.source && /^-?\d+$/.test(context.source) && !Number.isSafeInteger(value) ? context.source : value,
+      );
+    const longIntegers = fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map((n) => JSON.stringify({ n: `@${n}@` }).replace(/"@(-?\d+)@"/, '$1'));
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue().map((v) => JSON.stringify(v)), longIntegers, fc.jsonValue().map((v) => JSON.stringify(v, null, 2))), (text) => {
+        expect(parseJson(text)).toEqual({ ok: true, value: reference(text) });
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('returns the syntax error as a value', () => {

@@ -1,22 +1,55 @@
 import { type Result, err, ok } from '../result.ts';
 
 /**
- * JSON.parse that keeps integers beyond 2^53 exact: they come back as bigint instead of a rounded
- * number. Shopify ids are 64-bit (820982911946154508 would otherwise become ...500).
- * Uses the reviver's source text (JSON.parse source access, Node ≥ 21).
+ * JSON.parse that keeps integers beyond 2^53 exact: they come back as decimal strings instead of a
+ * rounded number (Shopify ids are 64-bit: 820982911946154508 would otherwise become …500). The text
+ * is rewritten to quote them, then parsed natively: several times faster than a reviver with source
+ * access, which matters on the webhook path.
  */
 export function parseJson(text: string): Result<unknown, string> {
   try {
-    // The reviver costs a call per value: only pay for it when a number could be that long.
-    return ok(/\d{16}/.test(text) ? JSON.parse(text, keepLargeIntegers) : JSON.parse(text));
+    return ok(JSON.parse(quoteLongIntegers(text)));
   } catch (error) {
     return err(error instanceof Error ? error.message : String(error));
   }
 }
 
-function keepLargeIntegers(this: unknown, _key: string, value: unknown, context?: { source?: string }): unknown {
-  if (typeof value === 'number' && !Number.isSafeInteger(value) && context?.source && /^-?\d+$/.test(context.source)) {
-    return BigInt(context.source);
+/**
+ * Wraps integers of 16 or more digits that are not safe in quotes. A single pass over the text that
+ * skips strings whole (escapes included) and reads each number token entire, so digits inside strings
+ * or fractions are never mistaken for an integer.
+ */
+function quoteLongIntegers(text: string): string {
+  if (!/[0-9]{16}/.test(text)) return text;
+  let rewritten = '';
+  let copied = 0;
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === BACKSLASH) i++;
+        else if (d === QUOTE) break;
+      }
+      i++;
+    } else if (c === MINUS || isDigit(c)) {
+      const start = i;
+      for (i++; i < text.length && isNumberPart(text.charCodeAt(i)); i++);
+      const token = text.slice(start, i);
+      if (LONG_INTEGER.test(token) && !Number.isSafeInteger(Number(token))) {
+        rewritten += `${text.slice(copied, start)}"${token}"`;
+        copied = i;
+      }
+    } else i++;
   }
-  return value;
+  return copied === 0 ? text : rewritten + text.slice(copied);
 }
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const MINUS = 45;
+const LONG_INTEGER = /^-?[0-9]{16,}$/;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+/** Digits, '.', 'e', 'E', '+', '-': what may follow the first character of a JSON number. */
+const isNumberPart = (c: number) => isDigit(c) || c === 46 || c === 101 || c === 69 || c === 43 || c === MINUS;

@@ -16,7 +16,7 @@ const wholeNumberId = z
   .int({ error: 'expected a whole-number id below 2^53 (larger ids must be read with parseJson, which keeps them exact)' })
   .nonnegative();
 
-/** A platform id: JSON number, bigint (from parseJson, beyond 2^53) or string → exact decimal string. */
+/** A platform id: JSON number, string (parseJson gives integers beyond 2^53 as strings) or bigint → exact decimal string. */
 export const platformId = z
   .union([z.string().trim().min(1), wholeNumberId, z.bigint().nonnegative()], {
     error: 'expected an id (a whole number or a non-empty string)',

@@ -14,7 +14,7 @@ export interface PlatformAdapter {
   readonly orderTopics: readonly string[];
   /** Describes the payload `normalizeOrder` expects, for help and error text. */
   readonly orderPayloadDescription: string;
-  /** Translates an order payload (parsed with `parseJson`, so large ids are bigint) into an Order. */
+  /** Translates an order payload (parsed with `parseJson`, so large ids are exact strings) into an Order. */
   normalizeOrder(topic: string, payload: unknown): Result<Order, PayloadError>;
   /** The relay side: identify, verify and interpret the platform's webhooks. */
   readonly webhooks: WebhookReceiver;
