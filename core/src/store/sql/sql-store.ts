@@ -334,12 +334,13 @@ export function createSqlStore(
     const keys = customerKeys(input.event.kind === 'order' ? input.event.order : entry.order);
     let convertedBefore = false;
     if (keys.idKey || keys.emailKey) {
-      const earlier = await tx.query(
-        `SELECT 1 AS found FROM orders WHERE shop_id = ? AND id <> ? AND status <> 'none'
-           AND (customer_id_key = ? OR customer_email_key = ?) LIMIT 1`,
-        [shopId, orderRef, keys.idKey, keys.emailKey],
+      // Two EXISTS, each served by its own partial index (an OR in one WHERE would scan the shop's orders).
+      const [found] = await tx.query<{ found: unknown }>(
+        `SELECT EXISTS (SELECT 1 FROM orders WHERE shop_id = ? AND customer_id_key = ? AND status <> 'none' AND id <> ?)
+             OR EXISTS (SELECT 1 FROM orders WHERE shop_id = ? AND customer_email_key = ? AND status <> 'none' AND id <> ?) AS found`,
+        [shopId, keys.idKey, orderRef, shopId, keys.emailKey, orderRef],
       );
-      convertedBefore = earlier.length > 0;
+      convertedBefore = found?.found === true || Number(found?.found) === 1;
     }
 
     const plan = planOrderEvent(entry, input.event, input.config, { now: new Date(now), customerConvertedBefore: convertedBefore });
