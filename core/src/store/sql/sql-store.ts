@@ -89,26 +89,40 @@ export function createSqlStore(
 
     async insertWebhooks(webhooks) {
       if (webhooks.length === 0) return [];
-      const values = (w: NewWebhook): SqlValue[] => [w.shopId, w.topic, w.deliveryId, w.receivedAt, JSON.stringify(w.headers), w.body, w.receivedAt];
-      const insert = 'INSERT INTO webhooks (shop_id, topic, delivery_id, received_at, headers_json, body, available_at) VALUES ';
-      const tuple = '(?, ?, ?, ?, ?, ?, ?)';
       let stored: Set<string>;
       if (options.inboxWriter) {
         return options.inboxWriter.insert(webhooks);
       } else if (postgres) {
-        // One multi-row statement is atomic on its own: one round trip, no BEGIN/COMMIT.
+        // One statement, atomic on its own (one round trip, no BEGIN/COMMIT): the status rows, and the
+        // bodies of those that were new.
         const rows = await driver.query<{ shop_id: number; delivery_id: string }>(
-          `${insert}${webhooks.map(() => tuple).join(', ')} ON CONFLICT (shop_id, delivery_id) DO NOTHING RETURNING shop_id, delivery_id`,
-          webhooks.flatMap(values),
+          `WITH incoming (n, shop_id, topic, delivery_id, received_at, headers_json, body) AS (
+             VALUES ${webhooks.map(() => '(?::int, ?::bigint, ?, ?, ?::bigint, ?, ?)').join(', ')}),
+           inserted AS (
+             INSERT INTO webhooks (shop_id, topic, delivery_id, received_at, available_at)
+             SELECT shop_id, topic, delivery_id, received_at, received_at FROM incoming ORDER BY n
+             ON CONFLICT (shop_id, delivery_id) DO NOTHING
+             RETURNING id, shop_id, delivery_id),
+           bodies AS (
+             INSERT INTO webhook_bodies (webhook_id, headers_json, body)
+             SELECT DISTINCT ON (inserted.id) inserted.id, incoming.headers_json, incoming.body
+             FROM inserted JOIN incoming ON incoming.shop_id = inserted.shop_id AND incoming.delivery_id = inserted.delivery_id
+             ORDER BY inserted.id, incoming.n)
+           SELECT shop_id, delivery_id FROM inserted`,
+          webhooks.flatMap((w, n) => [n, w.shopId, w.topic, w.deliveryId, w.receivedAt, JSON.stringify(w.headers), w.body]),
         );
         stored = new Set(rows.map((r) => `${r.shop_id} ${r.delivery_id}`));
       } else {
         stored = await driver.transaction(async (tx) => {
           const keys = new Set<string>();
-          for (const webhook of webhooks) {
-            if ((await tx.run(`${insert}${tuple} ON CONFLICT (shop_id, delivery_id) DO NOTHING`, values(webhook))) > 0) {
-              keys.add(`${webhook.shopId} ${webhook.deliveryId}`);
-            }
+          for (const w of webhooks) {
+            const [row] = await tx.query<{ id: number }>(
+              'INSERT INTO webhooks (shop_id, topic, delivery_id, received_at, available_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (shop_id, delivery_id) DO NOTHING RETURNING id',
+              [w.shopId, w.topic, w.deliveryId, w.receivedAt, w.receivedAt],
+            );
+            if (!row) continue;
+            await tx.run('INSERT INTO webhook_bodies (webhook_id, headers_json, body) VALUES (?, ?, ?)', [row.id, JSON.stringify(w.headers), w.body]);
+            keys.add(`${w.shopId} ${w.deliveryId}`);
           }
           return keys;
         });
@@ -133,12 +147,15 @@ export function createSqlStore(
         );
         if (ready.length === 0) return [];
         const ids = ready.map((r) => Number(r.id));
-        const rows = await tx.query(
-          `UPDATE webhooks SET status = 'processing', lease_until = ?, attempts = attempts + 1
-           WHERE id IN (${ids.map(() => '?').join(', ')}) RETURNING *`,
-          [now + leaseMs, ...ids],
+        const marks = ids.map(() => '?').join(', ');
+        const rows = await tx.query(`UPDATE webhooks SET status = 'processing', lease_until = ?, attempts = attempts + 1 WHERE id IN (${marks}) RETURNING *`, [
+          now + leaseMs,
+          ...ids,
+        ]);
+        const bodies = new Map(
+          (await tx.query(`SELECT webhook_id, headers_json, body FROM webhook_bodies WHERE webhook_id IN (${marks})`, ids)).map((b) => [Number(b.webhook_id), b]),
         );
-        return rows.map(toWebhook).sort((a, b) => a.id - b.id);
+        return rows.map((row) => toWebhook(row, bodies.get(Number(row.id)))).sort((a, b) => a.id - b.id);
       });
     },
 
@@ -424,15 +441,15 @@ function toShop(row: SqlRow): ShopRow {
   return { ...shop, id: Number(row.id), active: Number(row.active) === 1, createdAt: Number(row.created_at), updatedAt: Number(row.updated_at) };
 }
 
-function toWebhook(row: SqlRow) {
+function toWebhook(row: SqlRow, body: SqlRow | undefined) {
   return {
     id: Number(row.id),
     shopId: Number(row.shop_id),
     topic: String(row.topic),
     deliveryId: String(row.delivery_id),
     receivedAt: Number(row.received_at),
-    headers: json<Record<string, string>>(row.headers_json, {}),
-    body: String(row.body),
+    headers: json<Record<string, string>>(body?.headers_json, {}),
+    body: String(body?.body ?? ''),
     attempts: Number(row.attempts),
   };
 }

@@ -18,6 +18,7 @@ export function openSqliteDriver(path: string): SqlDriver {
   // A 16 MB page cache: the ledger and queues are read back soon after they are written.
   db.exec('PRAGMA cache_size = -16384');
   db.exec('PRAGMA temp_store = MEMORY');
+  db.exec('PRAGMA wal_autocheckpoint = 10000');
 
   const statements = new Map<string, ReturnType<DatabaseSync['prepare']>>();
   const prepared = (sql: string) => {

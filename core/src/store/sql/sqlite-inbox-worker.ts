@@ -19,15 +19,19 @@ db.exec('PRAGMA journal_mode = WAL');
 db.exec('PRAGMA synchronous = FULL');
 db.exec('PRAGMA busy_timeout = 5000');
 const insert = db.prepare(
-  'INSERT INTO webhooks (shop_id, topic, delivery_id, received_at, headers_json, body, available_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (shop_id, delivery_id) DO NOTHING',
+  'INSERT INTO webhooks (shop_id, topic, delivery_id, received_at, available_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (shop_id, delivery_id) DO NOTHING',
 );
+const insertBody = db.prepare('INSERT INTO webhook_bodies (webhook_id, headers_json, body) VALUES (?, ?, ?)');
 
 parentPort!.on('message', ({ id, webhooks }: { id: number; webhooks: Webhook[] }) => {
   try {
     db.exec('BEGIN IMMEDIATE');
-    const results = webhooks.map((w) =>
-      Number(insert.run(w.shopId, w.topic, w.deliveryId, w.receivedAt, JSON.stringify(w.headers), w.body, w.receivedAt).changes) > 0 ? 'stored' : 'duplicate',
-    );
+    const results = webhooks.map((w) => {
+      const inserted = insert.run(w.shopId, w.topic, w.deliveryId, w.receivedAt, w.receivedAt);
+      if (Number(inserted.changes) === 0) return 'duplicate';
+      insertBody.run(inserted.lastInsertRowid, JSON.stringify(w.headers), w.body);
+      return 'stored';
+    });
     db.exec('COMMIT');
     parentPort!.postMessage({ id, results });
   } catch (error) {
