@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { ShopDirectory, createSecretBox, openStore, parseJson, parseSecretKey, parseTrackingConfig } from '@cartrelay/core';
 import { startFakeImpact } from '@cartrelay/core/fake-impact';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { createScratchDatabase } from '@cartrelay/core/scratch-database';
 
 const here = (path: string) => new URL(path, import.meta.url).pathname;
 const SECRET = 'bench-shopify-secret';
@@ -24,7 +24,6 @@ const SHOP = 'bench.myshopify.com';
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const E2E_ORDERS = Number(process.env.BENCH_ORDERS ?? 20_000);
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A ~4 KB orders/paid body: the sample order trimmed to two lean line items, without pretty-printing. */
 const sample = parseJson(readFileSync(here('../examples/payloads/shopify-orders-paid.json'), 'utf8'));
@@ -110,25 +109,6 @@ async function prepareStore(databaseUrl: string | undefined, dataDir: string): P
   await store.close();
 }
 
-async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `cartrelay_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: ADMIN_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
 const rows: Array<[string, string]> = [];
 const body = orderBody(0);
 const fake = await startFakeImpact({ accounts: { IRbench: 'tok' } });
@@ -145,7 +125,7 @@ console.log(`CartRelay benchmark: ${CONNECTIONS} connections, ${DURATION_S} s pe
 // 2. Durable acknowledgement, workers off.
 for (const database of ['SQLite', 'PostgreSQL'] as const) {
   const dataDir = await mkdtemp(join(tmpdir(), 'cartrelay-bench-'));
-  const db = database === 'PostgreSQL' ? await freshDatabase() : null;
+  const db = database === 'PostgreSQL' ? await createScratchDatabase('cartrelay_bench') : null;
   await prepareStore(db?.url, dataDir);
   const { url, child } = await spawnServer('relay-server.ts', JSON.stringify({ databaseUrl: db?.url, dataDir, impactUrl: fake.url, secret: SECRET, key: KEY, workers: false }));
   const r = await load(url, body);

@@ -1,8 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 
 const bin = fileURLToPath(new URL('../../bin/cartrelay.js', import.meta.url));
 
@@ -50,27 +48,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export const ADMIN_DATABASE_URL = process.env.CARTRELAY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-/** A fresh PostgreSQL database for one test file, dropped afterwards. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `cartrelay_test_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_DATABASE_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
+export { createScratchDatabase as createTestDatabase } from '@cartrelay/core/scratch-database';
 
 /** Posts until the relay answers (a platform retries too); the answer's status, or 0 if it never came. */
 export async function postWithRetry(urls: () => string, path: string, request: { headers: Record<string, string>; body: string }, tries = 200): Promise<number> {
