@@ -1,4 +1,5 @@
 import type { ConversionFields } from '../mapping/conversion.ts';
+import { createHttpClient } from './http-request.ts';
 
 /**
  * The impact.com Brand API, as far as delivery needs it: form-encoded POST/PUT/DELETE with Basic
@@ -32,28 +33,25 @@ export interface ImpactClient {
   getSubmission(queuedUri: string, credentials: ImpactCredentials): Promise<SubmissionAnswer>;
 }
 
-export function createImpactClient(options: { baseUrl: string; timeoutMs?: number; fetch?: typeof fetch }): ImpactClient {
+export function createImpactClient(options: { baseUrl: string; timeoutMs?: number }): ImpactClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  const doFetch = options.fetch ?? fetch;
+  const http = createHttpClient({ timeoutMs: options.timeoutMs ?? 15_000 });
   const authorization = (c: ImpactCredentials) => `Basic ${Buffer.from(`${c.accountSid}:${c.authToken}`).toString('base64')}`;
 
   return {
     async send(request, credentials) {
-      const url = baseUrl + request.path.replace('{AccountSID}', encodeURIComponent(credentials.accountSid));
+      const url = new URL(baseUrl + request.path.replace('{AccountSID}', encodeURIComponent(credentials.accountSid)));
       try {
-        const response = await doFetch(url, {
+        const response = await http(url, {
           method: request.method,
           headers: { authorization: authorization(credentials), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
           body: new URLSearchParams(request.fields as Record<string, string>).toString(),
-          signal: AbortSignal.timeout(timeoutMs),
         });
-        const body = await response.text();
-        if (response.ok) {
-          const parsed = safeJson(body) as { Status?: string; QueuedUri?: string } | null;
+        if (response.status >= 200 && response.status < 300) {
+          const parsed = safeJson(response.body) as { Status?: string; QueuedUri?: string } | null;
           return { kind: 'queued', status: response.status, queuedUri: parsed?.QueuedUri ?? null };
         }
-        return { kind: 'http_error', status: response.status, body: body.slice(0, 2000), headers: Object.fromEntries(response.headers) };
+        return { kind: 'http_error', status: response.status, body: response.body.slice(0, 2000), headers: response.headers };
       } catch (error) {
         return { kind: 'network_error', error: describeError(error) };
       }
@@ -61,12 +59,9 @@ export function createImpactClient(options: { baseUrl: string; timeoutMs?: numbe
 
     async getSubmission(queuedUri, credentials) {
       try {
-        const response = await doFetch(baseUrl + queuedUri, {
-          headers: { authorization: authorization(credentials), accept: 'application/json' },
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        if (!response.ok) return { kind: 'unavailable', error: `HTTP ${response.status}` };
-        const submission = safeJson(await response.text()) as { Status?: string; ErrorType?: string; Errors?: unknown[]; errors?: unknown[] } | null;
+        const response = await http(new URL(baseUrl + queuedUri), { method: 'GET', headers: { authorization: authorization(credentials), accept: 'application/json' } });
+        if (response.status < 200 || response.status >= 300) return { kind: 'unavailable', error: `HTTP ${response.status}` };
+        const submission = safeJson(response.body) as { Status?: string; ErrorType?: string; Errors?: unknown[]; errors?: unknown[] } | null;
         const status = submission?.Status?.toUpperCase() ?? '';
         const errors = submission?.Errors ?? submission?.errors ?? [];
         if (status === 'COMPLETE' || status === 'COMPLETED') return errors.length > 0 || submission?.ErrorType ? { kind: 'error', errors: errors.length > 0 ? errors : [submission?.ErrorType] } : { kind: 'complete' };
@@ -88,9 +83,6 @@ function safeJson(text: string): unknown {
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? error.message;
-  }
+  if (error instanceof Error) return (error as NodeJS.ErrnoException).code ?? error.message;
   return String(error);
 }

@@ -71,9 +71,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): { deliver:
       },
     });
     options.onAttempt?.(delivery, outcome.status, (finished - started) / 1000);
-    const log = logger.child({ shopId: delivery.shopId, deliveryId: delivery.id, kind: delivery.kind, orderId: delivery.fields.OrderId });
-    if (outcome.status === 'done') log.debug({ queuedUri: answer.kind === 'queued' ? answer.queuedUri : null }, 'delivered to impact.com');
-    else log.warn({ outcome }, 'delivery not accepted');
+    const context = { shopId: delivery.shopId, deliveryId: delivery.id, kind: delivery.kind, orderId: delivery.fields.OrderId };
+    if (outcome.status !== 'done') logger.warn({ ...context, outcome }, 'delivery not accepted');
+    else if (logger.isLevelEnabled('debug')) logger.debug({ ...context, queuedUri: answer.kind === 'queued' ? answer.queuedUri : null }, 'delivered to impact.com');
   }
 
   return {

@@ -77,14 +77,14 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): () => 
     const finished: Array<{ id: number; status: 'done' | 'failed'; outcome: string }> = [];
     for (const [i, result] of results.entries()) {
       const { webhook, input } = events[i]!;
-      const log = logger.child({ shopId: webhook.shopId, webhookId: webhook.id, topic: webhook.topic, orderId: input.platformOrderId });
+      const context = { shopId: webhook.shopId, webhookId: webhook.id, topic: webhook.topic, orderId: input.platformOrderId };
       if (result.ok) {
         report(result.plan.deliveries.length > 0 ? 'planned' : 'no_change');
-        log.debug({ planned: result.plan.deliveries.map((d) => d.kind) }, 'webhook processed');
+        if (logger.isLevelEnabled('debug')) logger.debug({ ...context, planned: result.plan.deliveries.map((d) => d.kind) }, 'webhook processed');
       } else {
         finished.push({ id: webhook.id, status: 'failed', outcome: result.message });
         report('failed');
-        log.warn({ outcome: result.message }, 'webhook not applied');
+        logger.warn({ ...context, outcome: result.message }, 'webhook not applied');
       }
     }
     for (const [i, decision] of decisions.entries()) {

@@ -1,0 +1,45 @@
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/**
+ * A plain HTTP client over node:http(s) with kept-alive connections: the delivery path sends
+ * thousands of small requests, where fetch's stream machinery costs more than the request itself.
+ */
+export function createHttpClient(options: { timeoutMs: number; maxSockets?: number }) {
+  const agents = {
+    'http:': new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 }),
+    'https:': new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 }),
+  };
+  return (url: URL, init: { method: string; headers: Record<string, string>; body?: string }): Promise<HttpAnswer> =>
+    new Promise((resolve, reject) => {
+      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      const body = init.body === undefined ? undefined : Buffer.from(init.body);
+      const req = send(
+        url,
+        {
+          method: init.method,
+          headers: body ? { ...init.headers, 'content-length': String(body.length) } : init.headers,
+          agent: agents[url.protocol as 'http:' | 'https:'],
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const headers: Record<string, string> = {};
+            for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+            resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.setTimeout(options.timeoutMs, () => req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(body);
+    });
+}
