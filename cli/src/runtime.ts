@@ -1,33 +1,31 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ShopDirectory, type Store, createSecretBox, generateSecretKey, openStore, parseSecretKey } from '@cartrelay/core';
+import { type SecretBox, ShopDirectory, type Store, createSecretBox, generateSecretKey, openStore, parseSecretKey } from '@cartrelay/core';
 import type { Env } from './env.ts';
 import { UsageError } from './io.ts';
 
 export interface Runtime {
   readonly store: Store;
   readonly shops: ShopDirectory;
-  /** The sealing key, for threads that open the store themselves. */
-  readonly secretKeyHex: string;
   close(): Promise<void>;
 }
 
 /** Opens the store named by the environment, with credentials sealed by the configured key. */
 export async function openRuntime(env: Env, note: (line: string) => void): Promise<Runtime> {
-  const key = secretKey(env, note);
+  const box = secretBox(env, note);
   const store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.CARTRELAY_DATA_DIR });
-  return { store, shops: new ShopDirectory(store, createSecretBox(key)), secretKeyHex: key.toString('hex'), close: () => store.close() };
+  return { store, shops: new ShopDirectory(store, box), close: () => store.close() };
 }
 
 /**
  * The key that seals credentials at rest: CARTRELAY_SECRET_KEY, or for the embedded database a key
  * file created on first run. A shared PostgreSQL needs the key given explicitly, the same in every process.
  */
-function secretKey(env: Env, note: (line: string) => void): Buffer {
+function secretBox(env: Env, note: (line: string) => void): SecretBox {
   if (env.CARTRELAY_SECRET_KEY) {
     const key = parseSecretKey(env.CARTRELAY_SECRET_KEY);
     if (!key) throw new UsageError('environment: CARTRELAY_SECRET_KEY must be 64 hex characters or base64 of 32 bytes');
-    return key;
+    return createSecretBox(key);
   }
   if (env.DATABASE_URL) throw new UsageError('environment: CARTRELAY_SECRET_KEY is required with DATABASE_URL (every process must seal credentials with the same key)');
   const path = join(env.CARTRELAY_DATA_DIR, 'secret.key');
@@ -44,5 +42,5 @@ function secretKey(env: Env, note: (line: string) => void): Buffer {
   }
   const key = parseSecretKey(readFileSync(path, 'utf8'));
   if (!key) throw new UsageError(`${path} does not hold a valid key`);
-  return key;
+  return createSecretBox(key);
 }

@@ -1,4 +1,5 @@
-import { createRelayLogger, startRelay } from '@cartrelay/core';
+import { createImpactClient, startRelay } from '@cartrelay/core';
+import pino from 'pino';
 import { parseEnv } from '../env.ts';
 import type { Io } from '../io.ts';
 import { parseOptions } from '../options.ts';
@@ -11,19 +12,18 @@ export const SERVE_USAGE = 'usage: cartrelay serve (configured by the environmen
 export async function serveCommand(args: string[], io: Io): Promise<number> {
   parseOptions(args, {}, SERVE_USAGE);
   const env = parseEnv(io.env);
-  const logger = createRelayLogger(env.LOG_LEVEL);
+  const logger = pino({
+    level: env.LOG_LEVEL,
+    base: { service: 'cartrelay' },
+    // Secrets are never logged by design; these paths are a second line of defence.
+    redact: { paths: ['*.authToken', '*.webhookSecret', '*.accessToken', '*.email', 'headers.authorization'], censor: '[redacted]' },
+  });
   const runtime = await openRuntime(env, (line) => logger.warn(line));
   const relay = await startRelay({
     store: runtime.store,
     shops: runtime.shops,
     adapters: createPlatforms({ bigcommerceApiUrl: env.BIGCOMMERCE_API_URL }),
-    deliveryThread: {
-      location: { databaseUrl: env.DATABASE_URL, dataDir: env.CARTRELAY_DATA_DIR },
-      secretKeyHex: runtime.secretKeyHex,
-      impactBaseUrl: env.CARTRELAY_IMPACT_BASE_URL,
-      logLevel: env.LOG_LEVEL,
-      leaseMs: env.CARTRELAY_LEASE_MS,
-    },
+    impact: createImpactClient({ baseUrl: env.CARTRELAY_IMPACT_BASE_URL }),
     logger,
     appSecrets: { shopify: env.SHOPIFY_API_SECRET ?? null, bigcommerce: env.BIGCOMMERCE_CLIENT_SECRET ?? null },
     port: env.PORT,

@@ -6,7 +6,6 @@ import type { RetryPolicy } from '../delivery/retry-policy.ts';
 import type { PlatformAdapter } from '../platform/platform-adapter.ts';
 import type { ShopDirectory } from '../shops/shop-directory.ts';
 import type { Store } from '../store/store.ts';
-import { type DeliveryThread, type DeliveryThreadOptions, startDeliveryThread } from './delivery-thread.ts';
 import { createDeliveryWorker } from './delivery-worker.ts';
 import { createHttpApp } from './http-app.ts';
 import { InboxWriter } from './inbox-writer.ts';
@@ -18,9 +17,7 @@ export interface RelayOptions {
   readonly store: Store;
   readonly shops: ShopDirectory;
   readonly adapters: ReadonlyMap<string, PlatformAdapter>;
-  /** Deliveries either on this thread through `impact`, or on a thread of their own (`deliveryThread`). */
-  readonly impact?: ImpactClient;
-  readonly deliveryThread?: DeliveryThreadOptions;
+  readonly impact: ImpactClient;
   readonly logger: Logger;
   readonly appSecrets: Readonly<Record<string, string | null>>;
   readonly port: number;
@@ -53,39 +50,31 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
     onProcessed: (outcome) => metrics.processed.inc({ outcome }),
   });
-  const recordAttempt = (kind: string, outcome: string, seconds: number) => {
-    metrics.deliveryAttempts.inc({ kind, outcome });
-    metrics.deliverySeconds.observe({ kind }, seconds);
-  };
+  const delivery = createDeliveryWorker({
+    store,
+    shops,
+    impact: options.impact,
+    logger,
+    ...(options.retryPolicy ? { policy: options.retryPolicy } : {}),
+    ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+    onAttempt: (d, outcome, seconds) => {
+      metrics.deliveryAttempts.inc({ kind: d.kind, outcome });
+      metrics.deliverySeconds.observe({ kind: d.kind }, seconds);
+    },
+  });
   const onError = (error: unknown) => logger.error({ err: error }, 'worker step failed');
-  const workers = options.workers !== false;
-  const processingLoop = workers ? new WorkerLoop(processWebhooks, { idleMs: 200, onError }) : null;
-  // Delivery runs on its own thread when asked, so sending and processing use both cores.
-  let deliveryThread: DeliveryThread | null = null;
-  const deliveryLoops: WorkerLoop[] = [];
-  if (workers && options.deliveryThread) {
-    deliveryThread = await startDeliveryThread(options.deliveryThread, recordAttempt);
-  } else if (workers) {
-    if (!options.impact) throw new Error('startRelay: give impact or deliveryThread');
-    const delivery = createDeliveryWorker({
-      store,
-      shops,
-      impact: options.impact,
-      logger,
-      ...(options.retryPolicy ? { policy: options.retryPolicy } : {}),
-      ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
-      onAttempt: (d, outcome, seconds) => recordAttempt(d.kind, outcome, seconds),
-    });
-    deliveryLoops.push(new WorkerLoop(delivery.deliver, { idleMs: 200, onError }), new WorkerLoop(delivery.checkSubmissions, { idleMs: 5_000, onError }));
-  }
+  const loops = options.workers === false
+    ? []
+    : [
+        new WorkerLoop(processWebhooks, { idleMs: 200, onError }),
+        new WorkerLoop(delivery.deliver, { idleMs: 200, onError }),
+        new WorkerLoop(delivery.checkSubmissions, { idleMs: 5_000, onError }),
+      ];
+  const [processingLoop, deliveryLoop] = loops;
   inbox.onStored(() => processingLoop?.wake());
-  processingLoop?.start();
-  for (const loop of deliveryLoops) loop.start();
-  // Deliveries are planned by processing; wake the sender as soon as they may be there.
-  const wakeDelivery = setInterval(() => {
-    deliveryLoops[0]?.wake();
-    deliveryThread?.wake();
-  }, 50);
+  for (const loop of loops) loop.start();
+  // Deliveries are planned by processing; wake the sender as soon as a batch is processed.
+  const wakeDelivery = setInterval(() => deliveryLoop?.wake(), 50);
   wakeDelivery.unref();
 
   const server = await new Promise<Server>((resolve) => {
@@ -104,7 +93,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await Promise.all([processingLoop?.stop(), ...deliveryLoops.map((loop) => loop.stop()), deliveryThread?.stop()]);
+      await Promise.all(loops.map((loop) => loop.stop()));
     },
   };
 }

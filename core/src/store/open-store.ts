@@ -13,11 +13,8 @@ export interface StoreLocation {
   readonly schema?: string;
 }
 
-/**
- * Opens the store and brings its schema up to date. With SQLite, webhook inserts go through a writer
- * thread unless `inboxThread` is false (a process that never receives webhooks).
- */
-export async function openStore(location: StoreLocation, options: { inboxThread?: boolean } = {}): Promise<Store> {
+/** Opens the store and brings its schema up to date. */
+export async function openStore(location: StoreLocation): Promise<Store> {
   if (location.databaseUrl) {
     const store = createSqlStore(openPostgresDriver(location.databaseUrl, location.schema ? { schema: location.schema } : {}));
     await store.migrate();
@@ -27,5 +24,5 @@ export async function openStore(location: StoreLocation, options: { inboxThread?
   const driver = openSqliteDriver(path);
   // Migrate first: the writer thread prepares its insert against the webhooks table.
   await createSqlStore(driver).migrate();
-  return options.inboxThread === false ? createSqlStore(driver) : createSqlStore(driver, { inboxWriter: startSqliteInboxThread(path) });
+  return createSqlStore(driver, { inboxWriter: startSqliteInboxThread(path) });
 }
