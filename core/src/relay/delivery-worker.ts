@@ -35,24 +35,29 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): { deliver:
   const leaseMs = options.leaseMs ?? 30_000;
   const pausedUntil = new Map<number, number>();
   // Outcomes finishing together share one transaction; each is recorded before its lane moves on.
-  const outcomes = new GroupCommit<RecordedOutcome, void>(async (batch) => {
-    await store.recordDeliveryOutcomes(batch);
-    return batch.map(() => undefined);
-  });
+  const outcomes = new GroupCommit<RecordedOutcome, void>(
+    async (batch) => {
+      await store.recordDeliveryOutcomes(batch);
+      return batch.map(() => undefined);
+    },
+    { lingerMs: 5 },
+  );
 
-  async function deliverOne(delivery: DeliveryRow): Promise<void> {
+  /** Sends one delivery; resolves once sent, with the promise of its outcome being recorded. */
+  async function deliverOne(delivery: DeliveryRow): Promise<{ recorded: Promise<void> }> {
     const started = now();
     const shop = await shops.get(delivery.shopId);
     const paused = pausedUntil.get(delivery.shopId) ?? 0;
     if (!shop?.active || paused > started) {
       // Not sent: held back until the shop is active again or its account's rate limit resets.
       const until = paused > started ? paused : started + 3_600_000;
-      await outcomes.submit({
-        id: delivery.id,
-        outcome: { status: 'retry', availableAt: until, error: !shop?.active ? 'shop inactive' : 'account rate-limited' },
-        attempt: { attemptedAt: started, durationMs: 0, httpStatus: null, detail: 'held' },
-      });
-      return;
+      return {
+        recorded: outcomes.submit({
+          id: delivery.id,
+          outcome: { status: 'retry', availableAt: until, error: !shop?.active ? 'shop inactive' : 'account rate-limited' },
+          attempt: { attemptedAt: started, durationMs: 0, httpStatus: null, detail: 'held' },
+        }),
+      };
     }
     const answer = await impact.send(delivery, shop.impact);
     const finished = now();
@@ -60,7 +65,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): { deliver:
     if (answer.kind === 'http_error' && answer.status === 429) {
       pausedUntil.set(delivery.shopId, rateLimitResetAt(answer.headers, finished) ?? finished + 60_000);
     }
-    await outcomes.submit({
+    const recorded = outcomes.submit({
       id: delivery.id,
       outcome,
       attempt: {
@@ -74,23 +79,30 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): { deliver:
     const context = { shopId: delivery.shopId, deliveryId: delivery.id, kind: delivery.kind, orderId: delivery.fields.OrderId };
     if (outcome.status !== 'done') logger.warn({ ...context, outcome }, 'delivery not accepted');
     else if (logger.isLevelEnabled('debug')) logger.debug({ ...context, queuedUri: answer.kind === 'queued' ? answer.queuedUri : null }, 'delivered to impact.com');
+    return { recorded };
   }
 
   return {
     async deliver() {
       const deliveries = await store.claimDeliveries(batchSize, leaseMs, now());
       let next = 0;
+      // A lane moves on once a request is answered; outcomes are committed together in the background,
+      // and the batch is done only when all are recorded.
+      const recorded: Array<Promise<void>> = [];
+      const failed = (delivery: DeliveryRow) => (error: unknown) =>
+        logger.error({ err: error, deliveryId: delivery.id }, 'delivery failed unexpectedly; its lease will run out and it will be tried again');
       const lanes = Array.from({ length: Math.min(concurrency, deliveries.length) }, async () => {
         while (next < deliveries.length) {
           const delivery = deliveries[next++]!;
           try {
-            await deliverOne(delivery);
+            recorded.push((await deliverOne(delivery)).recorded.catch(failed(delivery)));
           } catch (error) {
-            logger.error({ err: error, deliveryId: delivery.id }, 'delivery failed unexpectedly; its lease will run out and it will be tried again');
+            failed(delivery)(error);
           }
         }
       });
       await Promise.all(lanes);
+      await Promise.all(recorded);
       return deliveries.length;
     },
 

@@ -7,14 +7,20 @@ export class GroupCommit<Item, Result> {
   readonly #commit: (items: Item[]) => Promise<Result[]>;
   readonly #maxBatch: number;
   readonly #concurrency: number;
+  readonly #lingerMs: number;
   #queue: Array<{ item: Item; resolve: (result: Result) => void; reject: (error: unknown) => void }> = [];
   #running = 0;
   #scheduled = false;
 
-  constructor(commit: (items: Item[]) => Promise<Result[]>, options: { maxBatch?: number; concurrency?: number } = {}) {
+  /**
+   * `lingerMs`: how long a commit may wait for more items (0: only this turn of the event loop). A
+   * few milliseconds turn many small commits, each an fsync, into a few large ones.
+   */
+  constructor(commit: (items: Item[]) => Promise<Result[]>, options: { maxBatch?: number; concurrency?: number; lingerMs?: number } = {}) {
     this.#commit = commit;
     this.#maxBatch = options.maxBatch ?? 500;
     this.#concurrency = options.concurrency ?? 1;
+    this.#lingerMs = options.lingerMs ?? 0;
   }
 
   submit(item: Item): Promise<Result> {
@@ -27,11 +33,13 @@ export class GroupCommit<Item, Result> {
   #schedule(): void {
     if (this.#scheduled || this.#running >= this.#concurrency || this.#queue.length === 0) return;
     this.#scheduled = true;
-    // Let whatever else arrives in this turn of the event loop join the batch.
-    setImmediate(() => {
+    // Let whatever else arrives in this turn of the event loop (or the linger time) join the batch.
+    const flush = () => {
       this.#scheduled = false;
       void this.#flush();
-    });
+    };
+    if (this.#lingerMs > 0 && this.#queue.length < this.#maxBatch) setTimeout(flush, this.#lingerMs);
+    else setImmediate(flush);
   }
 
   async #flush(): Promise<void> {
