@@ -30,7 +30,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): { deliver:
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
-  const batchSize = options.batchSize ?? 256;
+  const batchSize = options.batchSize ?? 128;
   const concurrency = options.concurrency ?? 32;
   const leaseMs = options.leaseMs ?? 30_000;
   const pausedUntil = new Map<number, number>();

@@ -34,7 +34,7 @@ type Decision =
 export function createWebhookProcessor(options: WebhookProcessorOptions): () => Promise<number> {
   const { store, shops, adapters, logger } = options;
   const now = options.now ?? Date.now;
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? 100;
   const leaseMs = options.leaseMs ?? 30_000;
   const maxAttempts = options.maxAttempts ?? 20;
   const report = options.onProcessed ?? (() => undefined);
