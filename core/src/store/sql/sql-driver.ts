@@ -2,7 +2,8 @@
  * The little the store needs from a SQL database. Statements use `?` placeholders; the Postgres
  * driver numbers them. Both drivers return plain rows with integers as numbers.
  */
-export type SqlValue = string | number | bigint | null;
+/** A statement parameter; arrays only for Postgres (unnest). */
+export type SqlValue = string | number | bigint | null | ReadonlyArray<string | number | null>;
 export type SqlRow = Record<string, unknown>;
 
 export interface SqlExecutor {

@@ -96,8 +96,9 @@ export function createSqlStore(
         // One statement, atomic on its own (one round trip, no BEGIN/COMMIT): the status rows, and the
         // bodies of those that were new.
         const rows = await driver.query<{ shop_id: number; delivery_id: string }>(
-          `WITH incoming (n, shop_id, topic, delivery_id, received_at, headers_json, body) AS (
-             VALUES ${webhooks.map(() => '(?::int, ?::bigint, ?, ?, ?::bigint, ?, ?)').join(', ')}),
+          `WITH incoming AS (
+             SELECT * FROM unnest(?::int[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[])
+               AS t (n, shop_id, topic, delivery_id, received_at, headers_json, body)),
            inserted AS (
              INSERT INTO webhooks (shop_id, topic, delivery_id, received_at, available_at)
              SELECT shop_id, topic, delivery_id, received_at, received_at FROM incoming ORDER BY n
@@ -109,7 +110,16 @@ export function createSqlStore(
              FROM inserted JOIN incoming ON incoming.shop_id = inserted.shop_id AND incoming.delivery_id = inserted.delivery_id
              ORDER BY inserted.id, incoming.n)
            SELECT shop_id, delivery_id FROM inserted`,
-          webhooks.flatMap((w, n) => [n, w.shopId, w.topic, w.deliveryId, w.receivedAt, JSON.stringify(w.headers), w.body]),
+          // One array per column: the statement text is the same for any batch size.
+          [
+            webhooks.map((_w, n) => n),
+            webhooks.map((w) => w.shopId),
+            webhooks.map((w) => w.topic),
+            webhooks.map((w) => w.deliveryId),
+            webhooks.map((w) => w.receivedAt),
+            webhooks.map((w) => JSON.stringify(w.headers)),
+            webhooks.map((w) => w.body),
+          ],
         );
         stored = new Set(rows.map((r) => `${r.shop_id} ${r.delivery_id}`));
       } else {
