@@ -1,7 +1,8 @@
 /**
  * Schema migrations, applied in order on start. Times are epoch milliseconds; JSON is text. The two
- * dialects differ only in how an id column is declared. A webhook's body lives apart from its status
- * row: the status changes twice, and rewriting a 4 KB body with it each time would triple the writes.
+ * dialects differ only in how an id column is declared. A webhook's body and a delivery's fields live
+ * apart from their status rows: the status changes several times, and rewriting the payload with it each
+ * time would multiply the writes.
  */
 export function migrations(dialect: 'sqlite' | 'postgres'): readonly string[] {
   const id = dialect === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY';
@@ -68,7 +69,6 @@ export function migrations(dialect: 'sqlite' | 'postgres'): readonly string[] {
        kind TEXT NOT NULL,
        method TEXT NOT NULL,
        path TEXT NOT NULL,
-       fields_json TEXT NOT NULL,
        status TEXT NOT NULL DEFAULT 'pending',
        attempts INTEGER NOT NULL DEFAULT 0,
        available_at ${time} NOT NULL,
@@ -82,6 +82,10 @@ export function migrations(dialect: 'sqlite' | 'postgres'): readonly string[] {
      );
      CREATE INDEX deliveries_ready ON deliveries (status, available_at);
      CREATE INDEX deliveries_order ON deliveries (order_ref, id);
+     CREATE TABLE delivery_payloads (
+       delivery_id ${ref} PRIMARY KEY REFERENCES deliveries(id),
+       fields_json TEXT NOT NULL
+     );
      CREATE TABLE delivery_attempts (
        id ${id},
        delivery_id ${ref} NOT NULL REFERENCES deliveries(id),

@@ -247,7 +247,7 @@ export function createSqlStore(
            WHERE id IN (${ids.map(() => '?').join(', ')}) RETURNING *`,
           [now + leaseMs, ...ids],
         );
-        return rows.map(toDelivery).sort((a, b) => a.id - b.id);
+        return (await withPayloads(tx, rows)).map(toDelivery).sort((a, b) => a.id - b.id);
       });
     },
 
@@ -275,7 +275,7 @@ export function createSqlStore(
         if (ready.length === 0) return [];
         const ids = ready.map((r) => Number(r.id));
         const rows = await tx.query(`UPDATE deliveries SET lease_until = ? WHERE id IN (${ids.map(() => '?').join(', ')}) RETURNING *`, [now + leaseMs, ...ids]);
-        return rows.map(toDelivery);
+        return (await withPayloads(tx, rows)).map(toDelivery);
       });
     },
 
@@ -325,7 +325,10 @@ export function createSqlStore(
         where.push('d.created_at >= ?');
         params.push(filter.since);
       }
-      const deliveries = await driver.query(`SELECT d.* FROM deliveries d WHERE ${where.join(' AND ')} ORDER BY d.id`, params);
+      const deliveries = await driver.query(
+        `SELECT d.*, p.fields_json FROM deliveries d JOIN delivery_payloads p ON p.delivery_id = d.id WHERE ${where.join(' AND ')} ORDER BY d.id`,
+        params,
+      );
       if (deliveries.length === 0) return [];
       const ids = deliveries.map((d) => Number(d.id));
       const attempts = await driver.query(
@@ -391,6 +394,15 @@ export function createSqlStore(
     return plan;
   }
 
+  /** Adds each delivery row's fields from delivery_payloads. */
+  async function withPayloads(tx: SqlExecutor, rows: SqlRow[]): Promise<SqlRow[]> {
+    if (rows.length === 0) return rows;
+    const ids = rows.map((row) => Number(row.id));
+    const payloads = await tx.query(`SELECT delivery_id, fields_json FROM delivery_payloads WHERE delivery_id IN (${ids.map(() => '?').join(', ')})`, ids);
+    const byId = new Map(payloads.map((p) => [Number(p.delivery_id), p.fields_json]));
+    return rows.map((row) => ({ ...row, fields_json: byId.get(Number(row.id)) }));
+  }
+
   async function insertDelivery(
     tx: SqlExecutor,
     shopId: number,
@@ -400,10 +412,11 @@ export function createSqlStore(
     now: number,
   ): Promise<number> {
     const [row] = await tx.query<{ id: number }>(
-      `INSERT INTO deliveries (shop_id, order_ref, kind, method, path, fields_json, available_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-      [shopId, orderRef, delivery.kind, delivery.method, delivery.path, JSON.stringify(delivery.fields), availableAt, now],
+      `INSERT INTO deliveries (shop_id, order_ref, kind, method, path, available_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      [shopId, orderRef, delivery.kind, delivery.method, delivery.path, availableAt, now],
     );
+    await tx.run('INSERT INTO delivery_payloads (delivery_id, fields_json) VALUES (?, ?)', [row!.id as number, JSON.stringify(delivery.fields)]);
     return Number(row!.id);
   }
 
