@@ -24,11 +24,11 @@ commands:
       run the relay: webhooks in, conversions, modifications and reversals out to impact.com
   ${SHOPS_USAGE.replace('usage: ', '')}
       manage shops: their tracking config and (encrypted) credentials
-  test-action --shop <shop>
+  cartrelay test-action --shop <shop>
       send a test conversion now and reverse it (TEST_ACTION) an hour later
-  actions --shop <shop> [--since <date>] [--status <status>]
+  cartrelay actions --shop <shop> [--since <date>] [--status <status>]
       list each order's conversion, attempts, impact.com's answers and integrity checks
-  replay [--shop <shop>]
+  cartrelay replay [--shop <shop>]
       re-queue dead-lettered deliveries
 `;
 
