@@ -118,6 +118,21 @@ describe('cartrelay serve', () => {
     expect(fake.actions.get('IRshopify|67890|1001')!.items['SOCK-MERINO-M']).toBe(2);
   });
 
+  it('reverses a converted order that Shopify cancels, with ORDER_ERROR', async () => {
+    const body = (await readFile(example('payloads/shopify-orders-paid.json'), 'utf8'))
+      .replaceAll('820982911946154508', '820982911946154999')
+      .replace('"name": "#1001"', '"name": "#1002"');
+    await post('/webhooks/shopify', shopifyWebhookRequest({ shop: 'demo-store.myshopify.com', topic: 'orders/paid', body, apiSecret: SHOPIFY_SECRET }));
+    await until(() => fake.actions.has('IRshopify|67890|1002'), 'the conversion of #1002');
+    const cancelled = body
+      .replace('"cancelled_at": null', '"cancelled_at": "2022-01-03T09:00:00-05:00"')
+      .replace('"financial_status": "paid"', '"financial_status": "refunded"')
+      .replace(/"updated_at": "[^"]*"/, '"updated_at": "2022-01-03T09:00:00-05:00"');
+    await post('/webhooks/shopify', shopifyWebhookRequest({ shop: 'demo-store.myshopify.com', topic: 'orders/cancelled', body: cancelled, apiSecret: SHOPIFY_SECRET }));
+    await until(() => fake.actions.get('IRshopify|67890|1002')?.state === 'REVERSED', 'the reversal of #1002');
+    expect(fake.actions.get('IRshopify|67890|1002')!.dispositionCode).toBe('ORDER_ERROR');
+  });
+
   it('converts a signed WooCommerce order and answers the creation ping', async () => {
     const ping = await fetch(`${url}/webhooks/woocommerce`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'webhook_id=42' });
     expect(ping.status).toBe(200);
@@ -172,7 +187,8 @@ describe('cartrelay serve', () => {
 
   it('lists each order with its deliveries, attempts and impact.com’s answers', async () => {
     const { stdout } = await run(['actions', '--shop', 'demo-store.myshopify.com', '--status', 'converted']);
-    const [order] = JSON.parse(stdout).orders;
+    const { orders } = JSON.parse(stdout);
+    const order = orders.find((o: { orderId: string }) => o.orderId === '1001');
     expect(order).toMatchObject({ platformOrderId: '820982911946154508', orderId: '1001', status: 'converted', checks: [] });
     expect(order.deliveries.map((d: { kind: string; status: string }) => `${d.kind}:${d.status}`)).toEqual(['conversion:done', 'modification:done']);
     expect(order.deliveries[0].attempts[0]).toMatchObject({ httpStatus: 200, answer: expect.stringMatching(/^done: QUEUED \/Advertisers\/IRshopify\/APISubmissions\/\d+$/) });
