@@ -81,10 +81,15 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): () => 
       if (result.ok) {
         report(result.plan.deliveries.length > 0 ? 'planned' : 'no_change');
         if (logger.isLevelEnabled('debug')) logger.debug({ ...context, planned: result.plan.deliveries.map((d) => d.kind) }, 'webhook processed');
-      } else {
+      } else if (result.reason === 'order_id_taken' || webhook.attempts >= maxAttempts) {
         finished.push({ id: webhook.id, status: 'failed', outcome: result.message });
         report('failed');
         logger.warn({ ...context, outcome: result.message }, 'webhook not applied');
+      } else {
+        // Unexpected: try this one again later; the rest of the batch went through.
+        await store.retryWebhook(webhook.id, `not applied: ${result.message}`, now() + Math.min(3_600_000, 5_000 * 2 ** webhook.attempts));
+        report('retry');
+        logger.error({ ...context, error: result.message }, 'webhook not applied; will retry');
       }
     }
     for (const [i, decision] of decisions.entries()) {

@@ -29,7 +29,8 @@ export interface Store {
   /**
    * In one transaction, for each event in turn: loads the order's ledger entry, plans the event
    * (planOrderEvent), saves the entry, enqueues the planned deliveries and marks the webhook done.
-   * An event that cannot be applied (its OrderId is taken by another order) is undone alone.
+   * An event that cannot be applied (its OrderId is taken by another order, or anything else goes wrong
+   * with it) is undone alone, so one poisonous webhook never holds back the others.
    */
   applyOrderEvents(inputs: readonly ApplyOrderEvent[]): Promise<ApplyOrderResult[]>;
 
@@ -95,7 +96,9 @@ export interface ApplyOrderEvent {
 
 export type ApplyOrderResult =
   | { readonly ok: true; readonly plan: LifecyclePlan }
-  | { readonly ok: false; readonly reason: 'order_id_taken'; readonly message: string };
+  | { readonly ok: false; readonly reason: 'order_id_taken'; readonly message: string }
+  /** Anything else that went wrong with this one event; the rest of the batch is unaffected. */
+  | { readonly ok: false; readonly reason: 'failed'; readonly message: string };
 
 export interface RecordedOutcome {
   readonly id: number;

@@ -137,6 +137,19 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect((await store.queueDepth()).deliveries).toBe(2);
       });
 
+      it('undoes a poisonous event alone and applies the rest of the batch', async () => {
+        const shop = await addShop();
+        // A config that slipped past validation: planning this order throws.
+        const poisoned = { ...config, promoCodes: [{ match: 'regex' as const, code: '(', partnerId: '1' }] };
+        const results = await store.applyOrderEvents([
+          { webhookId: null, shopId: shop.id, platformOrderId: 'P1', event: { kind: 'order', order: sale({ id: 'P1', number: '1' }) }, config, now },
+          { webhookId: null, shopId: shop.id, platformOrderId: 'P2', event: { kind: 'order', order: sale({ id: 'P2', number: '2', discountCodes: ['X'] }) }, config: poisoned, now },
+          { webhookId: null, shopId: shop.id, platformOrderId: 'P3', event: { kind: 'order', order: sale({ id: 'P3', number: '3' }) }, config, now },
+        ]);
+        expect(results.map((r) => (r.ok ? 'ok' : r.reason))).toEqual(['ok', 'failed', 'ok']);
+        expect((await store.listOrders(shop.id, {})).map((o) => `${o.platformOrderId}:${o.status}`).sort()).toEqual(['P1:converted', 'P3:converted']);
+      });
+
       it('applies one order’s events of a batch in the order given', async () => {
         const shop = await addShop();
         const results = await store.applyOrderEvents([

@@ -201,8 +201,9 @@ export function createSqlStore(
             }
           } catch (error) {
             await tx.run('ROLLBACK TO SAVEPOINT order_event');
-            if (!isUniqueViolation(error)) throw error;
-            results[index] = { ok: false, reason: 'order_id_taken', message: `another order of this shop already converted under the same OrderId (order ${input.platformOrderId})` };
+            results[index] = isUniqueViolation(error)
+              ? { ok: false, reason: 'order_id_taken', message: `another order of this shop already converted under the same OrderId (order ${input.platformOrderId})` }
+              : { ok: false, reason: 'failed', message: error instanceof Error ? error.message : String(error) };
           }
         }
         // The webhooks are marked done in the transaction that applied them: processed exactly once.
