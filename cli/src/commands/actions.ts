@@ -48,7 +48,6 @@ async function describeOrder(store: Store, shopId: number, order: OrderListing) 
     status: order.status,
     orderId: order.impactOrderId,
     actionTrackerId: order.actionTrackerId,
-    lateClickId: order.lateClickId,
     checks: conversion ? integrityChecks(conversion.fields, deliveries) : [],
     deliveries: deliveries.map(describeDelivery),
     explain: order.explain,

@@ -48,7 +48,11 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     adapters,
     logger,
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
-    onProcessed: (outcome) => metrics.processed.inc({ outcome }),
+    onProcessed: (outcome) => {
+      metrics.processed.inc({ outcome });
+      // Processing has just enqueued deliveries: send them now rather than at the next idle poll.
+      if (outcome === 'planned') deliveryLoop?.wake();
+    },
   });
   const delivery = createDeliveryWorker({
     store,
@@ -73,9 +77,6 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const [processingLoop, deliveryLoop] = loops;
   inbox.onStored(() => processingLoop?.wake());
   for (const loop of loops) loop.start();
-  // Deliveries are planned by processing; wake the sender as soon as a batch is processed.
-  const wakeDelivery = setInterval(() => deliveryLoop?.wake(), 50);
-  wakeDelivery.unref();
 
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(options.port, options.host ?? '0.0.0.0', () => resolve(listening));
@@ -88,7 +89,6 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     url: `http://127.0.0.1:${port}`,
     server,
     async close() {
-      clearInterval(wakeDelivery);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

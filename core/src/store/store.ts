@@ -151,7 +151,6 @@ export interface OrderListing {
   readonly actionTrackerId: string | null;
   readonly impactOrderId: string | null;
   readonly explain: readonly string[];
-  readonly lateClickId: string | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }

@@ -54,7 +54,6 @@ export function migrations(dialect: 'sqlite' | 'postgres'): readonly string[] {
        customer_email_key TEXT,
        entry_json TEXT NOT NULL,
        explain_json TEXT NOT NULL DEFAULT '[]',
-       late_click_id TEXT,
        created_at ${time} NOT NULL,
        updated_at ${time} NOT NULL,
        UNIQUE (shop_id, platform_order_id)

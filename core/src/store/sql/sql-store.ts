@@ -89,54 +89,38 @@ export function createSqlStore(
 
     async insertWebhooks(webhooks) {
       if (webhooks.length === 0) return [];
-      let stored: Set<string>;
-      if (options.inboxWriter) {
-        return options.inboxWriter.insert(webhooks);
-      } else if (postgres) {
-        // One statement, atomic on its own (one round trip, no BEGIN/COMMIT): the status rows, and the
-        // bodies of those that were new.
-        const rows = await driver.query<{ shop_id: number; delivery_id: string }>(
-          `WITH incoming AS (
-             SELECT * FROM unnest(?::int[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[])
-               AS t (n, shop_id, topic, delivery_id, received_at, headers_json, body)),
-           inserted AS (
-             INSERT INTO webhooks (shop_id, topic, delivery_id, received_at, available_at)
-             SELECT shop_id, topic, delivery_id, received_at, received_at FROM incoming ORDER BY n
-             ON CONFLICT (shop_id, delivery_id) DO NOTHING
-             RETURNING id, shop_id, delivery_id),
-           bodies AS (
-             INSERT INTO webhook_bodies (webhook_id, headers_json, body)
-             SELECT DISTINCT ON (inserted.id) inserted.id, incoming.headers_json, incoming.body
-             FROM inserted JOIN incoming ON incoming.shop_id = inserted.shop_id AND incoming.delivery_id = inserted.delivery_id
-             ORDER BY inserted.id, incoming.n)
-           SELECT shop_id, delivery_id FROM inserted`,
-          // One array per column: the statement text is the same for any batch size.
-          [
-            webhooks.map((_w, n) => n),
-            webhooks.map((w) => w.shopId),
-            webhooks.map((w) => w.topic),
-            webhooks.map((w) => w.deliveryId),
-            webhooks.map((w) => w.receivedAt),
-            webhooks.map((w) => JSON.stringify(w.headers)),
-            webhooks.map((w) => w.body),
-          ],
-        );
-        stored = new Set(rows.map((r) => `${r.shop_id} ${r.delivery_id}`));
-      } else {
-        stored = await driver.transaction(async (tx) => {
-          const keys = new Set<string>();
-          for (const w of webhooks) {
-            const [row] = await tx.query<{ id: number }>(
-              'INSERT INTO webhooks (shop_id, topic, delivery_id, received_at, available_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (shop_id, delivery_id) DO NOTHING RETURNING id',
-              [w.shopId, w.topic, w.deliveryId, w.receivedAt, w.receivedAt],
-            );
-            if (!row) continue;
-            await tx.run('INSERT INTO webhook_bodies (webhook_id, headers_json, body) VALUES (?, ?, ?)', [row.id, JSON.stringify(w.headers), w.body]);
-            keys.add(`${w.shopId} ${w.deliveryId}`);
-          }
-          return keys;
-        });
-      }
+      if (options.inboxWriter) return options.inboxWriter.insert(webhooks);
+      // node:sqlite would block the HTTP thread for every commit: openStore gives SQLite stores a writer thread.
+      if (!postgres) throw new Error('a SQLite store writes webhooks through its inbox writer thread (open it with openStore)');
+      // One statement, atomic on its own (one round trip, no BEGIN/COMMIT): the status rows, and the
+      // bodies of those that were new.
+      const rows = await driver.query<{ shop_id: number; delivery_id: string }>(
+        `WITH incoming AS (
+           SELECT * FROM unnest(?::int[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[])
+             AS t (n, shop_id, topic, delivery_id, received_at, headers_json, body)),
+         inserted AS (
+           INSERT INTO webhooks (shop_id, topic, delivery_id, received_at, available_at)
+           SELECT shop_id, topic, delivery_id, received_at, received_at FROM incoming ORDER BY n
+           ON CONFLICT (shop_id, delivery_id) DO NOTHING
+           RETURNING id, shop_id, delivery_id),
+         bodies AS (
+           INSERT INTO webhook_bodies (webhook_id, headers_json, body)
+           SELECT DISTINCT ON (inserted.id) inserted.id, incoming.headers_json, incoming.body
+           FROM inserted JOIN incoming ON incoming.shop_id = inserted.shop_id AND incoming.delivery_id = inserted.delivery_id
+           ORDER BY inserted.id, incoming.n)
+         SELECT shop_id, delivery_id FROM inserted`,
+        // One array per column: the statement text is the same for any batch size.
+        [
+          webhooks.map((_w, n) => n),
+          webhooks.map((w) => w.shopId),
+          webhooks.map((w) => w.topic),
+          webhooks.map((w) => w.deliveryId),
+          webhooks.map((w) => w.receivedAt),
+          webhooks.map((w) => JSON.stringify(w.headers)),
+          webhooks.map((w) => w.body),
+        ],
+      );
+      const stored = new Set(rows.map((r) => `${r.shop_id} ${r.delivery_id}`));
       // The first of several copies in one batch is the one stored.
       const seen = new Set<string>();
       return webhooks.map((w) => {
@@ -518,7 +502,6 @@ function toOrderListing(row: SqlRow): OrderListing {
     actionTrackerId: stringOrNull(row.action_tracker_id),
     impactOrderId: stringOrNull(row.impact_order_id),
     explain: json<string[]>(row.explain_json, []),
-    lateClickId: stringOrNull(row.late_click_id),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };
