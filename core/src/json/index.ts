@@ -1,1 +1,2 @@
+export { isWellFormedJson } from './is-well-formed-json.ts';
 export { parseJson } from './parse-json.ts';
