@@ -16,8 +16,9 @@ export class InboxWriter {
         if (results.includes('stored')) for (const listener of this.#listeners) listener();
         return results;
       },
-      // SQLite has one writer; Postgres overlaps a few commits to hide the round trip.
-      { maxBatch: 500, concurrency: store.dialect === 'postgres' ? 8 : 1 },
+      // Postgres overlaps a few commits to hide the round trip. SQLite's writer thread coalesces
+      // whatever is handed to it while it commits, so batches go to it without waiting.
+      { maxBatch: 500, concurrency: store.dialect === 'postgres' ? 8 : 64 },
     );
   }
 

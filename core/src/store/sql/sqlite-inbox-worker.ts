@@ -1,9 +1,13 @@
 /**
  * The SQLite inbox writer's thread: its own connection to the database file, so a commit's fsync
  * blocks this thread and not the one answering HTTP requests. Messages: {id, webhooks} → {id, results} | {id, error}.
+ *
+ * Group commit happens here: each wake-up drains every batch that queued up during the previous
+ * commit into one transaction, so the HTTP thread can hand batches over without waiting, and a
+ * commit starts as soon as the last one ends.
  */
 import { DatabaseSync } from 'node:sqlite';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 
 interface Webhook {
   shopId: number;
@@ -13,7 +17,12 @@ interface Webhook {
   headers: Record<string, string>;
   body: string;
 }
+interface Batch {
+  id: number;
+  webhooks: Webhook[];
+}
 
+const port = parentPort!;
 const db = new DatabaseSync((workerData as { path: string }).path);
 db.exec('PRAGMA journal_mode = WAL');
 db.exec('PRAGMA synchronous = FULL');
@@ -23,19 +32,24 @@ const insert = db.prepare(
 );
 const insertBody = db.prepare('INSERT INTO webhook_bodies (webhook_id, headers_json, body) VALUES (?, ?, ?)');
 
-parentPort!.on('message', ({ id, webhooks }: { id: number; webhooks: Webhook[] }) => {
+function store(w: Webhook): 'stored' | 'duplicate' {
+  const inserted = insert.run(w.shopId, w.topic, w.deliveryId, w.receivedAt, w.receivedAt);
+  if (Number(inserted.changes) === 0) return 'duplicate';
+  insertBody.run(inserted.lastInsertRowid, JSON.stringify(w.headers), w.body);
+  return 'stored';
+}
+
+port.on('message', (first: Batch) => {
+  const batches = [first];
+  for (let next = receiveMessageOnPort(port); next; next = receiveMessageOnPort(port)) batches.push(next.message as Batch);
   try {
     db.exec('BEGIN IMMEDIATE');
-    const results = webhooks.map((w) => {
-      const inserted = insert.run(w.shopId, w.topic, w.deliveryId, w.receivedAt, w.receivedAt);
-      if (Number(inserted.changes) === 0) return 'duplicate';
-      insertBody.run(inserted.lastInsertRowid, JSON.stringify(w.headers), w.body);
-      return 'stored';
-    });
+    const results = batches.map((batch) => batch.webhooks.map(store));
     db.exec('COMMIT');
-    parentPort!.postMessage({ id, results });
+    for (const [n, batch] of batches.entries()) port.postMessage({ id: batch.id, results: results[n] });
   } catch (error) {
     if (db.isTransaction) db.exec('ROLLBACK');
-    parentPort!.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+    const message = error instanceof Error ? error.message : String(error);
+    for (const batch of batches) port.postMessage({ id: batch.id, error: message });
   }
 });
