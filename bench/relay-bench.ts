@@ -7,7 +7,7 @@
  *   and each relay process's peak RSS. 50 connections, a 4 KB Shopify order.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,8 @@ const SHOP = 'bench.myshopify.com';
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const E2E_ORDERS = Number(process.env.BENCH_ORDERS ?? 20_000);
+/** BENCH_ONLY=ceiling,sqlite,postgres,e2e: run some of the parts (all by default). */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'ceiling,sqlite,postgres,e2e').split(','));
 
 /** A ~4 KB orders/paid body: the sample order trimmed to two lean line items, without pretty-printing. */
 const sample = parseJson(readFileSync(here('../examples/payloads/shopify-orders-paid.json'), 'utf8'));
@@ -48,7 +50,9 @@ function orderBody(n: number): string {
 const sign = (body: string) => createHmac('sha256', SECRET).update(body).digest('base64');
 
 function spawnServer(script: string, arg: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [here(script), arg], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_NODE_ARGS: extra flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=prof" to profile them.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, here(script), arg], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       const url = /ready (\S+)/.exec(chunk.toString())?.[1];
@@ -56,6 +60,11 @@ function spawnServer(script: string, arg: string): Promise<{ url: string; child:
     });
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
+}
+
+function cpuSeconds(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function peakRssMb(child: ChildProcess): number {
@@ -70,10 +79,15 @@ async function stopServer(child: ChildProcess): Promise<void> {
   });
 }
 
-/** 50 connections for DURATION_S seconds; every request a new, signed delivery of the same order. */
-async function load(url: string, body: string) {
+/**
+ * 50 connections for DURATION_S seconds; every request a new, signed delivery of the same order
+ * (event ids are unique within a run, and every run starts from an empty database). Also reports the
+ * server's CPU time per request, a figure less at the mercy of a shared machine's speed than req/s.
+ */
+async function load(url: string, body: string, server: ChildProcess) {
   let n = 0;
   const signature = sign(body);
+  const cpuBefore = cpuSeconds(server);
   const result = await autocannon({
     url: `${url}/webhooks/shopify`,
     connections: CONNECTIONS,
@@ -82,23 +96,25 @@ async function load(url: string, body: string) {
       {
         method: 'POST',
         body,
-        setupRequest: (request) => ({
-          ...request,
-          headers: {
+        setupRequest: (request) => {
+          const id = n++;
+          request.headers = {
             'content-type': 'application/json',
             'x-shopify-topic': 'orders/paid',
             'x-shopify-shop-domain': SHOP,
             'x-shopify-api-version': '2026-07',
-            'x-shopify-webhook-id': `w-${n}`,
-            'x-shopify-event-id': `bench-${n++}-${randomBytes(4).toString('hex')}`,
+            'x-shopify-webhook-id': `w-${id}`,
+            'x-shopify-event-id': `bench-${id}`,
             'x-shopify-hmac-sha256': signature,
-          },
-        }),
+          };
+          return request;
+        },
       },
     ],
   });
   const ok = result['2xx'];
-  return { perSecond: ok / result.duration, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  const cpuMicros = ((cpuSeconds(server) - cpuBefore) * 1e6) / Math.max(ok, 1);
+  return `${(ok / result.duration).toFixed(0)}/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  non-2xx ${result.non2xx}  CPU ${cpuMicros.toFixed(0)} µs/req  RSS ${peakRssMb(server).toFixed(0)} MB`;
 }
 
 async function prepareStore(databaseUrl: string | undefined, dataDir: string): Promise<void> {
@@ -114,29 +130,33 @@ const body = orderBody(0);
 const fake = await startFakeImpact({ accounts: { IRbench: 'tok' } });
 console.log(`CartRelay benchmark: ${CONNECTIONS} connections, ${DURATION_S} s per run, ${Buffer.byteLength(body)}-byte Shopify orders/paid body, node ${process.version}`);
 
-// 1. The ceiling.
-{
-  const { url, child } = await spawnServer('hmac-server.ts', SECRET);
-  const r = await load(url, body);
-  rows.push(['bare node:http, HMAC only (ceiling)', `${r.perSecond.toFixed(0)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  RSS ${peakRssMb(child).toFixed(0)} MB`]);
-  await stopServer(child);
+// 1. The ceilings: what answering the same request costs without CartRelay's work.
+if (ONLY.has('ceiling')) {
+  for (const [name, script] of [
+    ['bare node:http, HMAC only (ceiling)', 'hmac-server.ts'],
+    ['Express 5, HMAC only', 'express-hmac-server.ts'],
+  ] as const) {
+    const { url, child } = await spawnServer(script, SECRET);
+    rows.push([name, await load(url, body, child)]);
+    await stopServer(child);
+  }
 }
 
 // 2. Durable acknowledgement, workers off.
 for (const database of ['SQLite', 'PostgreSQL'] as const) {
+  if (!ONLY.has(database.toLowerCase())) continue;
   const dataDir = await mkdtemp(join(tmpdir(), 'cartrelay-bench-'));
   const db = database === 'PostgreSQL' ? await createScratchDatabase('cartrelay_bench') : null;
   await prepareStore(db?.url, dataDir);
   const { url, child } = await spawnServer('relay-server.ts', JSON.stringify({ databaseUrl: db?.url, dataDir, impactUrl: fake.url, secret: SECRET, key: KEY, workers: false }));
-  const r = await load(url, body);
-  rows.push([`relay, durable ack, ${database}`, `${r.perSecond.toFixed(0)} webhooks/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  RSS ${peakRssMb(child).toFixed(0)} MB`]);
+  rows.push([`relay, durable ack, ${database}`, await load(url, body, child)]);
   await stopServer(child);
   await db?.drop();
 }
 
 // 3. End to end on SQLite: N unique orders acknowledged (workers off), then a relay with its workers
 //    on turns the backlog into conversions at the fake impact.com: processing and delivery throughput.
-{
+if (ONLY.has('e2e')) {
   const dataDir = await mkdtemp(join(tmpdir(), 'cartrelay-bench-e2e-'));
   await prepareStore(undefined, dataDir);
   const intake = await spawnServer('relay-server.ts', JSON.stringify({ dataDir, impactUrl: fake.url, secret: SECRET, key: KEY, workers: false }));

@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import { isWellFormedJson } from '../json/is-well-formed-json.ts';
 import type { PlatformAdapter } from '../platform/platform-adapter.ts';
 import type { ShopDirectory } from '../shops/shop-directory.ts';
 import type { Store } from '../store/store.ts';
@@ -55,8 +56,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       const verified = adapter.webhooks.verify(raw, { appSecret: options.appSecrets[platform] ?? null, shopSecret: shop.webhookSecret });
       if (!verified.ok) return reply(401, 'rejected_401', topic, verified.error.reason);
 
-      const text = body.toString('utf8');
-      if (!isJson(text)) return reply(400, 'rejected_400', topic, 'body is not valid JSON');
+      if (!isWellFormedJson(body)) return reply(400, 'rejected_400', topic, 'body is not valid JSON');
 
       const stored = await inbox.write({
         shopId: shop.id,
@@ -64,7 +64,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
         deliveryId,
         receivedAt: received,
         headers: pickHeaders(headers),
-        body: text,
+        body: body.toString('utf8'),
       });
       return reply(200, stored, topic);
     });
@@ -113,14 +113,4 @@ function pickHeaders(headers: Record<string, string | undefined>): Record<string
     if (value !== undefined && /^(x-shopify-|shopify-|x-wc-webhook-|webhook-id|webhook-timestamp|content-type)/.test(name)) kept[name] = value;
   }
   return kept;
-}
-
-/** Well-formedness only; the payload is read (losslessly) when it is processed. */
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
