@@ -20,6 +20,9 @@ import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './sql-driver.ts';
  * The Store over a SQL driver; the same statements serve SQLite and PostgreSQL. `inboxWriter`, when
  * given, takes over webhook inserts (SQLite's writer thread).
  */
+/** Transactions the relay can redo if a power cut undoes them: their commits need not wait for the disk (ADR 5). */
+const REDOABLE = { durable: false } as const;
+
 export function createSqlStore(
   driver: SqlDriver,
   options: { inboxWriter?: { insert(webhooks: readonly NewWebhook[]): Promise<Array<'stored' | 'duplicate'>>; close(): Promise<void> } } = {},
@@ -133,14 +136,20 @@ export function createSqlStore(
 
     async claimWebhooks(limit, leaseMs, now) {
       return driver.transaction(async (tx) => {
-        const ready = await tx.query<{ id: number }>(
-          `SELECT id FROM webhooks
-           WHERE (status = 'pending' AND available_at <= ?) OR (status = 'processing' AND lease_until < ?)
-           ORDER BY id LIMIT ?${skipLocked}`,
-          [now, now, limit],
+        // Leases that ran out (a worker died) first, then the oldest pending; each from its own index.
+        const expired = await tx.query<{ id: number }>(
+          `SELECT id FROM webhooks WHERE status = 'processing' AND lease_until < ? ORDER BY lease_until LIMIT ?${skipLocked}`,
+          [now, limit],
         );
-        if (ready.length === 0) return [];
-        const ids = ready.map((r) => Number(r.id));
+        const pending =
+          expired.length < limit
+            ? await tx.query<{ id: number }>(
+                `SELECT id FROM webhooks WHERE status = 'pending' AND available_at <= ? ORDER BY available_at, id LIMIT ?${skipLocked}`,
+                [now, limit - expired.length],
+              )
+            : [];
+        const ids = [...expired, ...pending].map((r) => Number(r.id));
+        if (ids.length === 0) return [];
         const marks = ids.map(() => '?').join(', ');
         const rows = await tx.query(`UPDATE webhooks SET status = 'processing', lease_until = ?, attempts = attempts + 1 WHERE id IN (${marks}) RETURNING *`, [
           now + leaseMs,
@@ -150,7 +159,7 @@ export function createSqlStore(
           (await tx.query(`SELECT webhook_id, headers_json, body FROM webhook_bodies WHERE webhook_id IN (${marks})`, ids)).map((b) => [Number(b.webhook_id), b]),
         );
         return rows.map((row) => toWebhook(row, bodies.get(Number(row.id)))).sort((a, b) => a.id - b.id);
-      });
+      }, REDOABLE);
     },
 
     async finishWebhooks(webhooks, now) {
@@ -159,7 +168,7 @@ export function createSqlStore(
         for (const { id, status, outcome } of webhooks) {
           await tx.run('UPDATE webhooks SET status = ?, outcome = ?, processed_at = ?, lease_until = NULL WHERE id = ?', [status, outcome, now, id]);
         }
-      });
+      }, REDOABLE);
     },
 
     async retryWebhook(id, outcome, availableAt) {
@@ -202,7 +211,7 @@ export function createSqlStore(
             ]);
           }
         }
-      });
+      }, REDOABLE);
       return results;
     },
 
@@ -217,23 +226,31 @@ export function createSqlStore(
     async claimDeliveries(limit, leaseMs, now) {
       return driver.transaction(async (tx) => {
         // An order's deliveries go out one at a time, in the order they were planned.
-        const ready = await tx.query<{ id: number }>(
-          `SELECT d.id FROM deliveries d
-           WHERE ((d.status = 'pending' AND d.available_at <= ?) OR (d.status = 'inflight' AND d.lease_until < ?))
-             AND (d.order_ref IS NULL OR NOT EXISTS (
-               SELECT 1 FROM deliveries e WHERE e.order_ref = d.order_ref AND e.id < d.id AND e.status IN ('pending', 'inflight', 'dead')))
-           ORDER BY d.available_at, d.id LIMIT ?${skipLocked}`,
-          [now, now, limit],
+        const noEarlierOpen = `(d.order_ref IS NULL OR NOT EXISTS (
+          SELECT 1 FROM deliveries e WHERE e.order_ref = d.order_ref AND e.id < d.id AND e.status IN ('pending', 'inflight', 'dead')))`;
+        // Leases that ran out first, then the oldest pending; each read in its index's order.
+        const expired = await tx.query<{ id: number }>(
+          `SELECT d.id FROM deliveries d WHERE d.status = 'inflight' AND d.lease_until < ? AND ${noEarlierOpen}
+           ORDER BY d.lease_until LIMIT ?${skipLocked}`,
+          [now, limit],
         );
-        if (ready.length === 0) return [];
-        const ids = ready.map((r) => Number(r.id));
+        const pending =
+          expired.length < limit
+            ? await tx.query<{ id: number }>(
+                `SELECT d.id FROM deliveries d WHERE d.status = 'pending' AND d.available_at <= ? AND ${noEarlierOpen}
+                 ORDER BY d.available_at, d.id LIMIT ?${skipLocked}`,
+                [now, limit - expired.length],
+              )
+            : [];
+        const ids = [...expired, ...pending].map((r) => Number(r.id));
+        if (ids.length === 0) return [];
         const rows = await tx.query(
           `UPDATE deliveries SET status = 'inflight', lease_until = ?, attempts = attempts + 1
            WHERE id IN (${ids.map(() => '?').join(', ')}) RETURNING *`,
           [now + leaseMs, ...ids],
         );
         return (await withPayloads(tx, rows)).map(toDelivery).sort((a, b) => a.id - b.id);
-      });
+      }, REDOABLE);
     },
 
     async recordDeliveryOutcomes(outcomes) {
@@ -246,7 +263,7 @@ export function createSqlStore(
           );
           await tx.run(...deliveryUpdate(id, outcome, attempt.attemptedAt));
         }
-      });
+      }, REDOABLE);
     },
 
     async claimSubmissionChecks(limit, leaseMs, now) {
@@ -261,7 +278,7 @@ export function createSqlStore(
         const ids = ready.map((r) => Number(r.id));
         const rows = await tx.query(`UPDATE deliveries SET lease_until = ? WHERE id IN (${ids.map(() => '?').join(', ')}) RETURNING *`, [now + leaseMs, ...ids]);
         return (await withPayloads(tx, rows)).map(toDelivery);
-      });
+      }, REDOABLE);
     },
 
     async recordSubmissionCheck(id, check) {
@@ -326,8 +343,8 @@ export function createSqlStore(
     async queueDepth() {
       const [row] = await driver.query<{ webhooks: number; deliveries: number; dead: number }>(
         `SELECT
-           (SELECT COUNT(*) FROM webhooks WHERE status IN ('pending', 'processing')) AS webhooks,
-           (SELECT COUNT(*) FROM deliveries WHERE status IN ('pending', 'inflight')) AS deliveries,
+           (SELECT COUNT(*) FROM webhooks WHERE status = 'pending') + (SELECT COUNT(*) FROM webhooks WHERE status = 'processing') AS webhooks,
+           (SELECT COUNT(*) FROM deliveries WHERE status = 'pending') + (SELECT COUNT(*) FROM deliveries WHERE status = 'inflight') AS deliveries,
            (SELECT COUNT(*) FROM deliveries WHERE status = 'dead') AS dead`,
       );
       return { webhooks: Number(row?.webhooks ?? 0), deliveries: Number(row?.deliveries ?? 0), dead: Number(row?.dead ?? 0) };
