@@ -13,7 +13,13 @@ export interface SqlExecutor {
 
 export interface SqlDriver extends SqlExecutor {
   readonly dialect: 'sqlite' | 'postgres';
-  /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction: committed if it resolves, rolled back if it throws. By default
+   * the commit has reached the disk when this resolves. `{ durable: false }` is for writes the relay
+   * can redo (claims, processing, delivery outcomes): the commit returns without waiting for the
+   * disk, so a power cut may undo it (a crash of this process cannot), and the relay then does that
+   * work again (ADR 5). SQLite `synchronous = NORMAL`; PostgreSQL `synchronous_commit = off`.
+   */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: { durable?: boolean }): Promise<T>;
   close(): Promise<void>;
 }

@@ -49,8 +49,11 @@ export function openSqliteDriver(path: string): SqlDriver {
     dialect: 'sqlite',
     query: (sql, params) => serialized(() => executor.query(sql, params)),
     run: (sql, params) => serialized(() => executor.run(sql, params)),
-    transaction: (work) =>
+    transaction: (work, options) =>
       serialized(async () => {
+        // Per transaction: FULL waits for the WAL to reach the disk at COMMIT, NORMAL does not.
+        const durable = options?.durable ?? true;
+        if (!durable) db.exec('PRAGMA synchronous = NORMAL');
         db.exec('BEGIN IMMEDIATE');
         try {
           const result = await work(executor);
@@ -59,6 +62,8 @@ export function openSqliteDriver(path: string): SqlDriver {
         } catch (error) {
           db.exec('ROLLBACK');
           throw error;
+        } finally {
+          if (!durable) db.exec('PRAGMA synchronous = FULL');
         }
       }),
     close: () => serialized(async () => db.close()),
