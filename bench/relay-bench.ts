@@ -52,7 +52,9 @@ const sign = (body: string) => createHmac('sha256', SECRET).update(body).digest(
 function spawnServer(script: string, arg: string): Promise<{ url: string; child: ChildProcess }> {
   // BENCH_NODE_ARGS: extra flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=prof" to profile them.
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, here(script), arg], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // The relay runs with the flags cli/bin/cartrelay.js gives `cartrelay serve`.
+  const relayArgs = script === 'relay-server.ts' ? ['--max-semi-space-size=32'] : [];
+  const child = spawn(process.execPath, [...relayArgs, ...nodeArgs, here(script), arg], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       const url = /ready (\S+)/.exec(chunk.toString())?.[1];
@@ -144,7 +146,7 @@ if (ONLY.has('ceiling')) {
 
 // 2. Durable acknowledgement, workers off.
 for (const database of ['SQLite', 'PostgreSQL'] as const) {
-  if (!ONLY.has(database.toLowerCase())) continue;
+  if (!ONLY.has(database === 'SQLite' ? 'sqlite' : 'postgres')) continue;
   const dataDir = await mkdtemp(join(tmpdir(), 'cartrelay-bench-'));
   const db = database === 'PostgreSQL' ? await createScratchDatabase('cartrelay_bench') : null;
   await prepareStore(db?.url, dataDir);

