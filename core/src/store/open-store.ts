@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { openPostgresDriver } from './sql/postgres-driver.ts';
 import { createSqlStore } from './sql/sql-store.ts';
 import { openSqliteDriver } from './sql/sqlite-driver.ts';
 import { startSqliteInboxThread } from './sql/sqlite-inbox-thread.ts';
@@ -16,6 +15,8 @@ export interface StoreLocation {
 /** Opens the store and brings its schema up to date. */
 export async function openStore(location: StoreLocation): Promise<Store> {
   if (location.databaseUrl) {
+    // Loaded only when used: the embedded default need not carry pg in memory.
+    const { openPostgresDriver } = await import('./sql/postgres-driver.ts');
     const store = createSqlStore(openPostgresDriver(location.databaseUrl, location.schema ? { schema: location.schema } : {}));
     await store.migrate();
     return store;

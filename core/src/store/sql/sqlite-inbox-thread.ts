@@ -11,7 +11,7 @@ export interface SqliteInboxThread {
 }
 
 export function startSqliteInboxThread(path: string): SqliteInboxThread {
-  const worker = new Worker(new URL('./sqlite-inbox-worker.ts', import.meta.url), { workerData: { path } });
+  const worker = new Worker(new URL('./sqlite-inbox-worker.js', import.meta.url), { workerData: { path } });
   worker.unref();
   const pending = new Map<number, { resolve: (results: Array<'stored' | 'duplicate'>) => void; reject: (error: Error) => void }>();
   let nextId = 1;
