@@ -45,7 +45,7 @@ export function createImpactClient(options: { baseUrl: string; timeoutMs?: numbe
         const response = await http(url, {
           method: request.method,
           headers: { authorization: authorization(credentials), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-          body: new URLSearchParams(request.fields as Record<string, string>).toString(),
+          body: formEncode(request.fields),
         });
         if (response.status >= 200 && response.status < 300) {
           const parsed = safeJson(response.body) as { Status?: string; QueuedUri?: string } | null;
@@ -72,6 +72,13 @@ export function createImpactClient(options: { baseUrl: string; timeoutMs?: numbe
       }
     },
   };
+}
+
+/** application/x-www-form-urlencoded, written directly: URLSearchParams copied every field first. */
+function formEncode(fields: ConversionFields): string {
+  let body = '';
+  for (const [name, value] of Object.entries(fields)) body += `${body ? '&' : ''}${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
+  return body;
 }
 
 function safeJson(text: string): unknown {
