@@ -96,11 +96,11 @@ export function createSqlStore(
       // node:sqlite would block the HTTP thread for every commit: openStore gives SQLite stores a writer thread.
       if (!postgres) throw new Error('a SQLite store writes webhooks through its inbox writer thread (open it with openStore)');
       // One statement, atomic on its own (one round trip, no BEGIN/COMMIT): the status rows, and the
-      // bodies of those that were new.
+      // bodies of those that were new. One parameter per value: pg sends each as is, where array
+      // parameters would have to escape every quote of every JSON body.
       const rows = await driver.query<{ shop_id: number; delivery_id: string }>(
-        `WITH incoming AS (
-           SELECT * FROM unnest(?::int[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[])
-             AS t (n, shop_id, topic, delivery_id, received_at, headers_json, body)),
+        `WITH incoming (n, shop_id, topic, delivery_id, received_at, headers_json, body) AS (
+           VALUES ${webhooks.map((_w, n) => `(${n}, ?::bigint, ?, ?, ?::bigint, ?, ?)`).join(', ')}),
          inserted AS (
            INSERT INTO webhooks (shop_id, topic, delivery_id, received_at, available_at)
            SELECT shop_id, topic, delivery_id, received_at, received_at FROM incoming ORDER BY n
@@ -112,16 +112,7 @@ export function createSqlStore(
            FROM inserted JOIN incoming ON incoming.shop_id = inserted.shop_id AND incoming.delivery_id = inserted.delivery_id
            ORDER BY inserted.id, incoming.n)
          SELECT shop_id, delivery_id FROM inserted`,
-        // One array per column: the statement text is the same for any batch size.
-        [
-          webhooks.map((_w, n) => n),
-          webhooks.map((w) => w.shopId),
-          webhooks.map((w) => w.topic),
-          webhooks.map((w) => w.deliveryId),
-          webhooks.map((w) => w.receivedAt),
-          webhooks.map((w) => JSON.stringify(w.headers)),
-          webhooks.map((w) => w.body),
-        ],
+        webhooks.flatMap((w) => [w.shopId, w.topic, w.deliveryId, w.receivedAt, JSON.stringify(w.headers), w.body]),
       );
       const stored = new Set(rows.map((r) => `${r.shop_id} ${r.delivery_id}`));
       // The first of several copies in one batch is the one stored.
