@@ -41,10 +41,10 @@ export function createSqlStore(
         await tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
         const applied = new Set((await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
         const steps = migrations(driver.dialect);
-        for (const [index, sql] of steps.entries()) {
+        for (const [index, step] of steps.entries()) {
           const version = index + 1;
           if (applied.has(version)) continue;
-          for (const statement of sql.split(';').map((s) => s.trim()).filter(Boolean)) await tx.run(statement);
+          for (const statement of step) await tx.run(statement);
           await tx.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [version, Date.now()]);
         }
       });
