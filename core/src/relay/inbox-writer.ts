@@ -16,9 +16,11 @@ export class InboxWriter {
         if (results.includes('stored')) for (const listener of this.#listeners) listener();
         return results;
       },
-      // Postgres overlaps a few commits to hide the round trip. SQLite's writer thread coalesces
-      // whatever is handed to it while it commits, so batches go to it without waiting.
-      { maxBatch: 500, concurrency: store.dialect === 'postgres' ? 8 : 64 },
+      // Postgres: two commits overlap, hiding one's round trip behind the other; more made smaller
+      // batches, each paying the statement and its WAL flush (about 3.3k → 4k acknowledged/s when
+      // PostgreSQL shares two cores with the relay). SQLite's writer thread coalesces whatever is
+      // handed to it while it commits, so batches go to it without waiting.
+      { maxBatch: 500, concurrency: store.dialect === 'postgres' ? 2 : 64 },
     );
   }
 
