@@ -63,6 +63,7 @@ function describeDelivery(delivery: DeliveryListing) {
     queuedUri: delivery.queuedUri,
     submission: delivery.submissionStatus ? { status: delivery.submissionStatus, errors: delivery.submissionErrors } : null,
     lastError: delivery.lastError,
+    ...(unansweredAttempts(delivery) > 0 ? { unansweredAttempts: unansweredAttempts(delivery) } : {}),
     attempts: delivery.attemptLog.map((a) => ({ at: new Date(a.attemptedAt).toISOString(), httpStatus: a.httpStatus, ms: a.durationMs, answer: a.detail })),
   };
 }
@@ -85,7 +86,21 @@ export function integrityChecks(fields: Readonly<Record<string, string>>, delive
   if (fields.OrderSubTotalPostDiscount !== undefined || fields.Amount !== undefined) flags.push('order-level amount sent with items');
   for (const delivery of deliveries) {
     if (delivery.status === 'rejected' || delivery.status === 'dead') flags.push(`${delivery.kind} ${delivery.status}: ${delivery.lastError ?? ''}`.trim());
-    if (delivery.submissionStatus === 'error') flags.push(`${delivery.kind} submission error: ${JSON.stringify(delivery.submissionErrors)}`);
+    if (delivery.submissionStatus === 'error') {
+      const repeat =
+        unansweredAttempts(delivery) > 0
+          ? ' (an earlier attempt was sent but its answer never recorded, the relay having stopped mid-request: if impact.com calls this OrderId taken, that attempt is the action it holds)'
+          : '';
+      flags.push(`${delivery.kind} submission error: ${JSON.stringify(delivery.submissionErrors)}${repeat}`);
+    }
   }
   return flags;
+}
+
+/**
+ * Attempts claimed but never recorded: the process stopped (or a power cut undid the record) while the
+ * request was out. impact.com may have received it; delivery is at least once (ADR 4).
+ */
+function unansweredAttempts(delivery: DeliveryListing): number {
+  return Math.max(0, delivery.attempts - delivery.attemptLog.length);
 }
