@@ -30,7 +30,10 @@ export function decideOutcome(answer: ImpactAnswer, attempts: number, now: numbe
   };
   if (answer.kind === 'network_error') return retry(`network error: ${answer.error}`);
   const { status } = answer;
-  if (status === 429) return retry('HTTP 429 rate limited', rateLimitResetAt(answer.headers, now) ?? 0);
+  // Rate limiting is the account's state, not this delivery's fault: never a reason to give up.
+  if (status === 429) {
+    return { status: 'retry', availableAt: Math.max(now + backoffMs(attempts, policy, random), rateLimitResetAt(answer.headers, now) ?? 0), error: 'HTTP 429 rate limited' };
+  }
   // 401/403: credentials that may be fixed by the merchant; retried with backoff rather than dropped.
   if (status >= 500 || status === 408 || status === 401 || status === 403) return retry(`HTTP ${status}${answer.body ? `: ${oneLine(answer.body)}` : ''}`);
   return { status: 'rejected', error: `HTTP ${status}: ${oneLine(answer.body)}` };

@@ -55,13 +55,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): { deliver:
     if (!shop?.active || paused > started) {
       // Not sent: held back until the shop is active again or its account's rate limit resets.
       const until = paused > started ? paused : started + 3_600_000;
-      return {
-        recorded: outcomes.submit({
-          id: delivery.id,
-          outcome: { status: 'retry', availableAt: until, error: !shop?.active ? 'shop inactive' : 'account rate-limited' },
-          attempt: { attemptedAt: started, durationMs: 0, httpStatus: null, detail: 'held' },
-        }),
-      };
+      return { recorded: outcomes.submit({ id: delivery.id, held: { until, reason: !shop?.active ? 'shop inactive' : 'account rate-limited' } }) };
     }
     const answer = await impact.send(delivery, shop.impact);
     const finished = now();

@@ -100,11 +100,11 @@ export type ApplyOrderResult =
   /** Anything else that went wrong with this one event; the rest of the batch is unaffected. */
   | { readonly ok: false; readonly reason: 'failed'; readonly message: string };
 
-export interface RecordedOutcome {
-  readonly id: number;
-  readonly outcome: DeliveryOutcome;
-  readonly attempt: DeliveryAttempt;
-}
+/** What came of a claimed delivery: an attempt and its outcome, or a hold (nothing was sent). */
+export type RecordedOutcome =
+  | { readonly id: number; readonly outcome: DeliveryOutcome; readonly attempt: DeliveryAttempt }
+  /** Not sent (its shop inactive, its account rate-limited): back in the queue, the claim's attempt given back. */
+  | { readonly id: number; readonly held: { readonly until: number; readonly reason: string } };
 
 export type DeliveryStatus = 'pending' | 'inflight' | 'done' | 'rejected' | 'dead';
 

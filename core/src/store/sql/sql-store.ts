@@ -247,7 +247,16 @@ export function createSqlStore(
     async recordDeliveryOutcomes(outcomes) {
       if (outcomes.length === 0) return;
       await driver.transaction(async (tx) => {
-        for (const { id, outcome, attempt } of outcomes) {
+        for (const recorded of outcomes) {
+          if ('held' in recorded) {
+            await tx.run("UPDATE deliveries SET status = 'pending', available_at = ?, lease_until = NULL, last_error = ?, attempts = attempts - 1 WHERE id = ?", [
+              recorded.held.until,
+              recorded.held.reason,
+              recorded.id,
+            ]);
+            continue;
+          }
+          const { id, outcome, attempt } = recorded;
           await tx.run(
             'INSERT INTO delivery_attempts (delivery_id, attempted_at, duration_ms, http_status, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)',
             [id, attempt.attemptedAt, Math.round(attempt.durationMs), attempt.httpStatus, outcome.status, attempt.detail],
