@@ -158,6 +158,12 @@ describe('cartrelay serve', () => {
     expect((await post('/webhooks/shopify', forged)).status).toBe(401);
     const { 'x-shopify-hmac-sha256': _gone, ...unsigned } = shopifyWebhookRequest({ shop: 'demo-store.myshopify.com', topic: 'orders/paid', body, apiSecret: SHOPIFY_SECRET }).headers;
     expect((await post('/webhooks/shopify', { headers: unsigned, body })).status).toBe(401);
+    // The signature is checked first: a forged compliance webhook gets 401, not 404, for an unknown shop,
+    // and so does a forged request with its topic missing.
+    const forgedRedact = shopifyWebhookRequest({ shop: 'elsewhere.myshopify.com', topic: 'customers/redact', body: '{"shop_id":1}', apiSecret: 'wrong-secret' });
+    expect((await post('/webhooks/shopify', forgedRedact)).status).toBe(401);
+    const { 'x-shopify-topic': _topic, ...topicless } = forged.headers;
+    expect((await post('/webhooks/shopify', { headers: topicless, body })).status).toBe(401);
     const unknown = shopifyWebhookRequest({ shop: 'elsewhere.myshopify.com', topic: 'orders/paid', body, apiSecret: SHOPIFY_SECRET });
     expect((await post('/webhooks/shopify', unknown)).status).toBe(404);
     const malformed = shopifyWebhookRequest({ shop: 'demo-store.myshopify.com', topic: 'orders/paid', body: '{"id": 1,', apiSecret: SHOPIFY_SECRET });
@@ -169,7 +175,8 @@ describe('cartrelay serve', () => {
     const bcWrong = bigcommerceWebhookRequest({ storeHash: 'abc123', scope: 'store/order/created', orderId: 1, auth: { storeSecret: 'guess' } });
     expect((await post('/webhooks/bigcommerce', bcWrong)).status).toBe(401);
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toMatch(/cartrelay_webhooks_total\{platform="shopify",topic="orders\/paid",outcome="rejected_401"\} 1/);
+    // Unverified requests never name a topic in the metrics: their headers could be anything.
+    expect(metrics).toMatch(/cartrelay_webhooks_total\{platform="shopify",topic="unknown",outcome="rejected_401"\} 4/);
     expect(metrics).toMatch(/cartrelay_queue_depth\{queue="dead"\} 0/);
   });
 

@@ -21,8 +21,9 @@ export interface HttpAppOptions {
 }
 
 /**
- * The relay's HTTP face. A webhook's walk: raw body (size-limited) → identify (plugin) → known shop →
- * signature (plugin, constant time) → well-formed JSON → durable write (group commit) → 200.
+ * The relay's HTTP face. A webhook's walk: raw body (size-limited) → signature, when signed with the
+ * app's secret → identify (plugin) → known shop → signature, when signed with the shop's secret →
+ * well-formed JSON → durable write (group commit) → 200. Signatures are checked in constant time.
  * Answers follow the platforms' retry rules: 2xx accepted, 4xx never worth retrying, 5xx retry.
  */
 export function createHttpApp(options: HttpAppOptions): express.Express {
@@ -46,15 +47,25 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
         res.status(status).json(status < 300 ? { ok: true, outcome } : { error: message ?? outcome });
       };
 
+      const appSecret = options.appSecrets[platform] ?? null;
+      const signedWithAppSecret = adapter.webhooks.signedWithAppSecret(raw);
+      if (signedWithAppSecret) {
+        const verified = adapter.webhooks.verify(raw, { appSecret, shopSecret: null });
+        if (!verified.ok) return reply(401, 'rejected_401', undefined, verified.error.reason);
+      }
       const identity = adapter.webhooks.identify(raw);
       if (!identity.ok) return reply(identity.error.status, `rejected_${identity.error.status}`, undefined, identity.error.reason);
       if (identity.value.kind === 'ping') return reply(200, 'ping');
       const { shopKey, topic, deliveryId } = identity.value;
 
       const shop = await shops.find(platform, shopKey);
-      if (!shop) return reply(404, 'unknown_shop', topic, `unknown ${platform} shop ${shopKey}`);
-      const verified = adapter.webhooks.verify(raw, { appSecret: options.appSecrets[platform] ?? null, shopSecret: shop.webhookSecret });
-      if (!verified.ok) return reply(401, 'rejected_401', topic, verified.error.reason);
+      // Until a signature holds, nothing the request says becomes a metric label (unbounded series).
+      if (!shop) return reply(404, 'unknown_shop', undefined, `unknown ${platform} shop ${shopKey}`);
+      if (!signedWithAppSecret) {
+        // Signed with a secret agreed with this shop: checked once the shop is known.
+        const verified = adapter.webhooks.verify(raw, { appSecret, shopSecret: shop.webhookSecret });
+        if (!verified.ok) return reply(401, 'rejected_401', undefined, verified.error.reason);
+      }
 
       if (!isWellFormedJson(body)) return reply(400, 'rejected_400', topic, 'body is not valid JSON');
 

@@ -23,6 +23,7 @@ const testAdapter = createPlatformAdapter({
   normalizeOrder: (payload) => ok(payload as Order),
   webhooks: {
     identify: () => err({ status: 400, reason: 'not used' }),
+    signedWithAppSecret: () => true,
     verify: () => ok(true),
     interpret: (_topic, payload) => {
       const event = (payload as { event?: WebhookEvent }).event;

@@ -48,6 +48,12 @@ export interface PlatformAccess {
 export interface WebhookReceiver {
   /** Reads who sent the webhook and what it is, before any secret is known. */
   identify(request: RawWebhook): Result<WebhookIdentity, WebhookRejection>;
+  /**
+   * Whether this request is signed with the app's own secret, so that its signature is checked first,
+   * before its headers are read or its shop looked up: a forged request learns nothing (Shopify's
+   * compliance webhooks must answer an invalid HMAC with 401, whatever else is wrong with them).
+   */
+  signedWithAppSecret(request: RawWebhook): boolean;
   /** Checks the signature over the raw body, in constant time. */
   verify(request: RawWebhook, secrets: WebhookSecrets): Result<true, WebhookRejection>;
   /** What a stored webhook means for an order. `payload` was parsed with parseJson. */

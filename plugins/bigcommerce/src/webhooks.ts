@@ -62,6 +62,9 @@ export function createBigCommerceWebhooks(options: BigCommerceApiOptions): Webho
       });
     },
 
+    // Standard Webhooks signatures use the app's client secret; the older hooks carry a per-store header.
+    signedWithAppSecret: ({ headers }) => headers['webhook-signature'] !== undefined,
+
     verify({ headers, body, receivedAt }, { appSecret, shopSecret }) {
       const signature = headers['webhook-signature'];
       if (signature) {

@@ -44,7 +44,11 @@ export const shopifyWebhooks: WebhookReceiver = {
     return ok({ kind: 'delivery', shopKey: normalized.value, topic, deliveryId: `${topic}:${eventId}` });
   },
 
+  // Every Shopify webhook is signed with the app's API secret.
+  signedWithAppSecret: () => true,
+
   verify({ headers, body }, { appSecret }) {
+    if (!header(headers, 'hmac-sha256')) return err({ status: 401, reason: 'missing X-Shopify-Hmac-Sha256' });
     if (!appSecret) return err({ status: 401, reason: 'SHOPIFY_API_SECRET is not configured, so no Shopify webhook can be verified' });
     const signature = header(headers, 'hmac-sha256') ?? '';
     return constantTimeEqual(hmacSha256Base64(appSecret, body), signature) ? ok(true) : err({ status: 401, reason: 'invalid HMAC signature' });

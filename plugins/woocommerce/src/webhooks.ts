@@ -30,6 +30,9 @@ export const woocommerceWebhooks: WebhookReceiver = {
     return ok({ kind: 'delivery', shopKey: shopKey.value, topic, deliveryId });
   },
 
+  // Each shop's webhooks are signed with the secret set when they were created.
+  signedWithAppSecret: () => false,
+
   verify({ headers, body }, { shopSecret }) {
     if (!shopSecret) return err({ status: 401, reason: 'the shop has no webhook secret to verify with' });
     const signature = headers['x-wc-webhook-signature'] ?? '';
