@@ -49,7 +49,7 @@ describe('order lifecycle', () => {
     ]);
     expect(planned).toEqual([
       [{ kind: 'conversion', fields: expect.objectContaining({ OrderId: '1001' }) }],
-      [{ kind: 'modification', fields: { ActionTrackerId: '67890', OrderId: '1001', Reason: 'ITEM_RETURNED', Sku: 'A', Quantity: '1' } }],
+      [{ kind: 'modification', fields: { ActionTrackerId: '67890', OrderId: '1001', Reason: 'ORDER_UPDATE', Sku: 'A', Quantity: '1' } }],
       [],
     ]);
   });
@@ -60,7 +60,7 @@ describe('order lifecycle', () => {
       { kind: 'refund', platformOrderId: 'P1', refund: { id: 'R1', lines: [{ lineId: 'L1', quantity: 1 }, { lineId: 'L2', quantity: 1 }] } },
     ]);
     expect(planned[1]).toEqual([
-      { kind: 'modification', fields: { ActionTrackerId: '67890', OrderId: '1001', Reason: 'ITEM_RETURNED', Sku: 'A', Quantity: '1', Sku2: 'B', Quantity2: '0' } },
+      { kind: 'modification', fields: { ActionTrackerId: '67890', OrderId: '1001', Reason: 'ORDER_UPDATE', Sku: 'A', Quantity: '1', Sku2: 'B', Quantity2: '0' } },
     ]);
   });
 
@@ -81,6 +81,20 @@ describe('order lifecycle', () => {
       { kind: 'order', order: sale({ paymentState: 'cancelled', platformStatus: 'cancelled', updatedAt: '2026-03-02T00:00:00Z' }) },
     ]);
     expect(planned[1]).toEqual([{ kind: 'reversal', fields: { ActionTrackerId: '67890', OrderId: '1001', DispositionCode: 'ORDER_ERROR' } }]);
+  });
+
+  it('reverses a cancellation for fraud with CONS_FRAUD and one for stock with ITEM_OUT_OF_STOCK', () => {
+    for (const [cancelReason, code] of [
+      ['fraud', 'CONS_FRAUD'],
+      ['inventory', 'ITEM_OUT_OF_STOCK'],
+      ['customer', 'ORDER_ERROR'],
+    ] as const) {
+      const { planned } = replay([
+        { kind: 'order', order: sale() },
+        { kind: 'order', order: sale({ paymentState: 'cancelled', cancelReason, platformStatus: 'cancelled', updatedAt: '2026-03-02T00:00:00Z' }) },
+      ]);
+      expect(planned[1]).toEqual([{ kind: 'reversal', fields: { ActionTrackerId: '67890', OrderId: '1001', DispositionCode: code } }]);
+    }
   });
 
   it('sends nothing for an order cancelled or refunded before it ever converted', () => {

@@ -2,7 +2,7 @@ import type { TrackingConfig } from '../config/tracking-config.ts';
 import { CONVERSIONS_PATH, type ConversionFields, type Mapping } from '../mapping/conversion.ts';
 import { mapOrder } from '../mapping/map-order.ts';
 import type { MinorUnits } from '../money/minor-units.ts';
-import type { Order, Refund } from '../order/order.ts';
+import type { CancelReason, Order, Refund } from '../order/order.ts';
 
 /**
  * The life of one order at impact.com, planned from what the ledger knows and what just arrived.
@@ -121,13 +121,27 @@ function fillCustomerHistory(order: Order, convertedBefore: boolean, explain: st
 type DesiredState =
   | { readonly status: 'none'; readonly why: string }
   | { readonly status: 'active'; readonly items: Record<string, number>; readonly why: string }
-  | { readonly status: 'reversed'; readonly disposition: 'ITEM_RETURNED' | 'ORDER_ERROR'; readonly why: string };
+  | { readonly status: 'reversed'; readonly disposition: ReversalDisposition; readonly why: string };
+
+type ReversalDisposition = 'ITEM_RETURNED' | 'ORDER_ERROR' | 'CONS_FRAUD' | 'ITEM_OUT_OF_STOCK';
+
+/** impact.com's reversal code for a cancellation: fraud and stock have their own; any other is an order error. */
+function cancellationDisposition(reason: CancelReason | null | undefined): ReversalDisposition {
+  if (reason === 'fraud') return 'CONS_FRAUD';
+  if (reason === 'inventory') return 'ITEM_OUT_OF_STOCK';
+  return 'ORDER_ERROR';
+}
 
 function desiredState(order: Order, mapping: Mapping, config: TrackingConfig, now: Date): DesiredState {
   switch (order.paymentState) {
     case 'refunded':
       return { status: 'reversed', disposition: 'ITEM_RETURNED', why: `fully refunded (${order.platformStatus})` };
     case 'cancelled':
+      return {
+        status: 'reversed',
+        disposition: cancellationDisposition(order.cancelReason),
+        why: `cancelled${order.cancelReason ? ` (reason: ${order.cancelReason})` : ''} (${order.platformStatus})`,
+      };
     case 'declined':
     case 'failed':
       return { status: 'reversed', disposition: 'ORDER_ERROR', why: `${order.paymentState} (${order.platformStatus})` };
@@ -194,8 +208,8 @@ function transition(
 
   const changed = Object.keys({ ...sent.items, ...desired.items }).filter((sku) => (sent.items[sku] ?? 0) !== (desired.items[sku] ?? 0));
   if (changed.length === 0) return { sent, deliveries: [] };
-  const returned = changed.some((sku) => (desired.items[sku] ?? 0) < (sent.items[sku] ?? 0));
-  const fields: Record<string, string> = { ...key, Reason: returned ? 'ITEM_RETURNED' : 'ORDER_UPDATE' };
+  // impact.com: "Use Reason=ORDER_UPDATE for item-level updates", returns included.
+  const fields: Record<string, string> = { ...key, Reason: 'ORDER_UPDATE' };
   changed.forEach((sku, index) => {
     const suffix = index === 0 ? '' : String(index + 1);
     fields[`Sku${suffix}`] = sku;

@@ -22,6 +22,10 @@ export const PAYMENT_STATES = [
 ] as const;
 export type PaymentState = (typeof PAYMENT_STATES)[number];
 
+/** Why an order was cancelled, where the platform says (Shopify's cancel_reason). */
+export const CANCEL_REASONS = ['customer', 'declined', 'fraud', 'inventory', 'staff', 'other'] as const;
+export type CancelReason = (typeof CANCEL_REASONS)[number];
+
 const minorUnits = z.number().int().refine(Number.isSafeInteger).transform((n) => n as MinorUnits);
 const nonNegativeMinorUnits = z.number().int().min(0).refine(Number.isSafeInteger).transform((n) => n as MinorUnits);
 const id = z.string().min(1);
@@ -65,6 +69,8 @@ export const OrderSchema = z.object({
   paymentState: z.enum(PAYMENT_STATES),
   /** The platform's own status words, for explanations ("financial_status=pending"). */
   platformStatus: z.string(),
+  /** Why a cancelled order was cancelled; absent when the platform does not say. */
+  cancelReason: z.enum(CANCEL_REASONS).nullable().optional(),
   test: z.boolean(),
   lineItems: z.array(LineItemSchema),
   /** Refunds so far, each once; line quantities given back add up across refunds. */

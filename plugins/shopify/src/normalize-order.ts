@@ -1,4 +1,6 @@
 import {
+  CANCEL_REASONS,
+  type CancelReason,
   type CurrencyCode,
   type LineItem,
   type MinorUnits,
@@ -64,9 +66,13 @@ const FINANCIAL_STATES: Readonly<Record<string, PaymentState>> = {
   expired: 'failed',
 };
 
-function paymentState(order: ShopifyOrder): { paymentState: PaymentState; platformStatus: string } {
+function paymentState(order: ShopifyOrder): { paymentState: PaymentState; platformStatus: string; cancelReason?: CancelReason } {
   const financial = order.financial_status ?? 'none';
-  if (order.cancelled_at) return { paymentState: 'cancelled', platformStatus: `cancelled (financial_status=${financial})` };
+  if (order.cancelled_at) {
+    const reason = order.cancel_reason?.toLowerCase();
+    const cancelReason = (CANCEL_REASONS as readonly string[]).includes(reason ?? '') ? (reason as CancelReason) : 'other';
+    return { paymentState: 'cancelled', platformStatus: `cancelled (financial_status=${financial})`, cancelReason };
+  }
   return { paymentState: FINANCIAL_STATES[financial] ?? 'awaiting_payment', platformStatus: `financial_status=${financial}` };
 }
 

@@ -47,6 +47,8 @@ export const ShopifyOrderSchema = z.object({
   currency: currencyCode,
   financial_status: text,
   cancelled_at: text,
+  /** customer, declined, fraud, inventory, staff or other; read leniently, as Shopify may add reasons. */
+  cancel_reason: text,
   test: z.boolean().nullish(),
   taxes_included: z.boolean().nullish(),
   line_items: z.array(ShopifyLineItemSchema),

@@ -60,6 +60,16 @@ describe('Shopify orders', () => {
     });
   });
 
+  it('reads why a cancelled order was cancelled, leniently', () => {
+    const cancelled = (reason: unknown) => shopifyAdapter.normalizeOrder('orders/cancelled', paidOrder({ cancelled_at: '2026-03-02T10:00:00-05:00', cancel_reason: reason }));
+    expect(cancelled('fraud')).toMatchObject({ ok: true, value: { paymentState: 'cancelled', cancelReason: 'fraud' } });
+    expect(cancelled('inventory')).toMatchObject({ ok: true, value: { cancelReason: 'inventory' } });
+    // A reason Shopify adds later, or none, is "other" rather than a refused order.
+    expect(cancelled('chargeback')).toMatchObject({ ok: true, value: { cancelReason: 'other' } });
+    expect(cancelled(null)).toMatchObject({ ok: true, value: { cancelReason: 'other' } });
+    expect(shopifyAdapter.normalizeOrder('orders/paid', paidOrder())).toMatchObject({ ok: true, value: { paymentState: 'paid' } });
+  });
+
   it('keeps ids beyond 2^53 exact', () => {
     const order = shopifyAdapter.normalizeOrder('orders/paid', paidOrder());
     expect(order.ok && order.value.id).toBe('820982911946154508');
