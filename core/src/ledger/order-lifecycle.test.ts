@@ -97,6 +97,14 @@ describe('order lifecycle', () => {
     }
   });
 
+  it('reverses an order deleted on the platform with ORDER_ERROR, and ignores one deleted before it was known', () => {
+    const { planned } = replay([{ kind: 'order', order: sale() }, { kind: 'deleted', platformOrderId: 'P1' }]);
+    expect(planned[1]).toEqual([{ kind: 'reversal', fields: { ActionTrackerId: '67890', OrderId: '1001', DispositionCode: 'ORDER_ERROR' } }]);
+    const early = replay([{ kind: 'deleted', platformOrderId: 'P1' }]);
+    expect(early.planned).toEqual([[]]);
+    expect(early.entry.sent).toEqual({ status: 'none' });
+  });
+
   it('sends nothing for an order cancelled or refunded before it ever converted', () => {
     const { planned } = replay([{ kind: 'order', order: sale({ paymentState: 'refunded' }) }, { kind: 'order', order: sale({ paymentState: 'cancelled' }) }]);
     expect(planned).toEqual([[], []]);

@@ -39,7 +39,9 @@ export interface PlannedDelivery {
 
 export type OrderEvent =
   | { readonly kind: 'order'; readonly order: Order }
-  | { readonly kind: 'refund'; readonly platformOrderId: string; readonly refund: Refund };
+  | { readonly kind: 'refund'; readonly platformOrderId: string; readonly refund: Refund }
+  /** The order was deleted (trashed) on the platform: to impact.com, a cancelled order. */
+  | { readonly kind: 'deleted'; readonly platformOrderId: string };
 
 export interface LifecycleContext {
   readonly now: Date;
@@ -67,7 +69,7 @@ export function planOrderEvent(previous: LedgerEntry, event: OrderEvent, config:
     return {
       entry: { ...previous, earlyRefunds: refund ? mergeRefunds(previous.earlyRefunds, [refund]) : previous.earlyRefunds },
       deliveries: [],
-      explain: [...explain, 'refund recorded; it is applied when the order arrives'],
+      explain: [...explain, refund ? 'refund recorded; it is applied when the order arrives' : 'order deleted before it was known: nothing to reverse'],
       mapping: null,
     };
   }
@@ -89,6 +91,10 @@ function mergeEvent(previous: LedgerEntry, event: OrderEvent, explain: string[])
   if (event.kind === 'refund') {
     if (previous.order === null) return null;
     return { ...previous.order, refunds: mergeRefunds(previous.order.refunds, [event.refund]) };
+  }
+  if (event.kind === 'deleted') {
+    if (previous.order === null) return null;
+    return { ...previous.order, paymentState: 'cancelled', platformStatus: 'deleted on the platform', cancelReason: null };
   }
   const incoming = event.order;
   const known = previous.order;

@@ -58,6 +58,7 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): () => 
     });
     if (meaning.kind === 'order') return event(meaning.order.id, meaning);
     if (meaning.kind === 'refund') return event(meaning.platformOrderId, meaning);
+    if (meaning.kind === 'order_deleted') return event(meaning.platformOrderId, { kind: 'deleted', platformOrderId: meaning.platformOrderId });
 
     const fetched = adapter.webhooks.fetchOrder
       ? await adapter.webhooks.fetchOrder({ shopKey: shop.shopKey, accessToken: shop.accessToken }, meaning.platformOrderId)

@@ -37,6 +37,8 @@ export type WebhookEvent =
   | { readonly kind: 'refund'; readonly platformOrderId: string; readonly refund: Refund }
   /** The payload only names the order: it must be fetched from the platform (BigCommerce). */
   | { readonly kind: 'order_reference'; readonly platformOrderId: string }
+  /** The order was deleted (trashed) on the platform; the payload names only the order. */
+  | { readonly kind: 'order_deleted'; readonly platformOrderId: string }
   | { readonly kind: 'ignored'; readonly reason: string };
 
 /** Access to a shop's platform API, for plugins that must fetch what webhooks do not carry. */

@@ -50,3 +50,6 @@ export const WooOrderSchema = z.object({
 
 export type WooOrder = z.output<typeof WooOrderSchema>;
 export type WooLineItem = z.output<typeof WooLineItemSchema>;
+
+/** order.deleted (an order moved to the trash): the payload is only `{"id": N}`. */
+export const WooDeletedOrderSchema = z.object({ id: platformId });

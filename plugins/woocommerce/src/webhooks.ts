@@ -1,5 +1,6 @@
 import {
   type PayloadError,
+  parsePayload,
   type Result,
   type WebhookEvent,
   type WebhookReceiver,
@@ -9,6 +10,7 @@ import {
   ok,
 } from '@cartrelay/core';
 import { normalizeWooOrder } from './normalize-order.ts';
+import { WooDeletedOrderSchema } from './order-payload.ts';
 
 export const WOO_ORDER_TOPICS = ['order.created', 'order.updated', 'order.restored'] as const;
 
@@ -40,6 +42,12 @@ export const woocommerceWebhooks: WebhookReceiver = {
   },
 
   interpret(topic, payload): Result<WebhookEvent, PayloadError> {
+    if (topic === 'order.deleted') {
+      // Trashed: impact.com hears of it as a cancellation. (order.restored brings the order back, but an
+      // action once reversed stays reversed at impact.com.)
+      const deleted = parsePayload(WooDeletedOrderSchema, payload);
+      return deleted.ok ? ok({ kind: 'order_deleted', platformOrderId: deleted.value.id }) : deleted;
+    }
     if (!(WOO_ORDER_TOPICS as readonly string[]).includes(topic)) return ok({ kind: 'ignored', reason: `topic ${topic} carries no order change` });
     const order = normalizeWooOrder(payload);
     return order.ok ? ok({ kind: 'order', order: order.value }) : order;

@@ -33,7 +33,8 @@ describe('WooCommerce webhook receiver', () => {
     expect(normalizeSiteUrl('shop.example').ok).toBe(false);
   });
 
-  it('ignores order.deleted, whose body is only the id', () => {
-    expect(woocommerceWebhooks.interpret('order.deleted', { id: 727 })).toMatchObject({ ok: true, value: { kind: 'ignored' } });
+  it('reads order.deleted, whose body is only the id, as the deletion of that order', () => {
+    expect(woocommerceWebhooks.interpret('order.deleted', { id: 727 })).toEqual({ ok: true, value: { kind: 'order_deleted', platformOrderId: '727' } });
+    expect(woocommerceWebhooks.interpret('order.deleted', { name: 'no id' })).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
   });
 });
