@@ -30,6 +30,8 @@ const env = {
   SHOPIFY_API_SECRET: SHOPIFY_SECRET,
   BIGCOMMERCE_CLIENT_SECRET: BIGCOMMERCE_SECRET,
   BIGCOMMERCE_API_URL: bigcommerce.url,
+  // impact.com's submissions are checked after half a second, not five minutes: an order's next change waits for it.
+  CARTRELAY_SUBMISSION_CHECK_MS: '500',
   LOG_LEVEL: 'error',
 };
 const quiet = { stdout: () => undefined, stderr: () => undefined, readStdin: async () => '', now: () => new Date(), env, untilSignal: async () => undefined };

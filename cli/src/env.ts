@@ -21,6 +21,11 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long a process keeps claimed work before another may take it over (ms). */
   CARTRELAY_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
+  /**
+   * How long after impact.com queues a submission to ask how it went, and again while it is still
+   * processing (ms). An order's next change waits for the answer.
+   */
+  CARTRELAY_SUBMISSION_CHECK_MS: z.coerce.number().int().min(100).default(300_000),
 });
 
 export type Env = z.output<typeof EnvSchema>;

@@ -56,6 +56,8 @@ describe('cartrelay serve', () => {
       SHOPIFY_API_SECRET: SHOPIFY_SECRET,
       BIGCOMMERCE_CLIENT_SECRET: BC_CLIENT_SECRET,
       BIGCOMMERCE_API_URL: bigcommerce.url,
+      // impact.com's submissions are checked after half a second, not five minutes: an order's next change waits for it.
+      CARTRELAY_SUBMISSION_CHECK_MS: '500',
       LOG_LEVEL: 'silent',
     };
     const config = example('tracking.json');

@@ -1,4 +1,4 @@
-import { createImpactClient, startRelay } from '@cartrelay/core';
+import { DEFAULT_RETRY_POLICY, createImpactClient, startRelay } from '@cartrelay/core';
 import pino from 'pino';
 import { parseEnv } from '../env.ts';
 import type { Io } from '../io.ts';
@@ -28,6 +28,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     appSecrets: { shopify: env.SHOPIFY_API_SECRET ?? null, bigcommerce: env.BIGCOMMERCE_CLIENT_SECRET ?? null },
     port: env.PORT,
     leaseMs: env.CARTRELAY_LEASE_MS,
+    retryPolicy: { ...DEFAULT_RETRY_POLICY, submissionCheckDelayMs: env.CARTRELAY_SUBMISSION_CHECK_MS },
   });
   io.stderr(`cartrelay serve: listening on ${relay.url} (${runtime.store.dialect})\n`);
 

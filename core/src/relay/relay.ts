@@ -72,7 +72,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     : [
         new WorkerLoop(processWebhooks, { idleMs: 200, onError }),
         new WorkerLoop(delivery.deliver, { idleMs: 200, onError }),
-        new WorkerLoop(delivery.checkSubmissions, { idleMs: 5_000, onError }),
+        // Checks fall due submissionCheckDelayMs after each delivery; look for due ones at least as often.
+        new WorkerLoop(delivery.checkSubmissions, { idleMs: Math.min(5_000, options.retryPolicy?.submissionCheckDelayMs ?? 5_000), onError }),
       ];
   const [processingLoop, deliveryLoop] = loops;
   inbox.onStored(() => processingLoop?.wake());

@@ -162,7 +162,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     });
 
     describe('delivery outbox', () => {
-      it('sends an order’s deliveries one at a time, in order', async () => {
+      it('sends an order’s deliveries one at a time, in order, each once impact.com has processed the one before', async () => {
         const shop = await addShop();
         await apply(shop.id, { kind: 'order', order: sale() });
         await apply(shop.id, { kind: 'refund', platformOrderId: 'P1', refund: { id: 'R1', lines: [{ lineId: 'L1', quantity: 1 }] } });
@@ -170,8 +170,25 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(conversion).toMatchObject({ kind: 'conversion', method: 'POST', attempts: 1 });
         expect(await store.claimDeliveries(10, 1000, now)).toEqual([]);
         await record(conversion!.id, { status: 'done', queuedUri: '/Advertisers/IRabc/APISubmissions/1', checkAt: now + 60_000 }, { attemptedAt: now, durationMs: 12, httpStatus: 200, detail: 'QUEUED' });
+        // Accepted but still queued at impact.com: the action may not exist yet.
+        expect(await store.claimDeliveries(10, 1000, now)).toEqual([]);
+        await store.recordSubmissionCheck(conversion!.id, { status: 'complete' });
         const [modification] = await store.claimDeliveries(10, 1000, now);
         expect(modification).toMatchObject({ kind: 'modification', method: 'PUT', fields: expect.objectContaining({ Sku: 'A', Quantity: '1' }) });
+      });
+
+      it('goes on after a submission that impact.com answered without a submission to check, or with errors', async () => {
+        const shop = await addShop();
+        await apply(shop.id, { kind: 'order', order: sale() });
+        await apply(shop.id, { kind: 'refund', platformOrderId: 'P1', refund: { id: 'R1', lines: [{ lineId: 'L1', quantity: 1 }] } });
+        await apply(shop.id, { kind: 'refund', platformOrderId: 'P1', refund: { id: 'R2', lines: [{ lineId: 'L1', quantity: 1 }] } });
+        const [conversion] = await store.claimDeliveries(10, 1000, now);
+        await record(conversion!.id, { status: 'done', queuedUri: null, checkAt: null }, { attemptedAt: now, durationMs: 12, httpStatus: 200, detail: 'QUEUED' });
+        const [first] = await store.claimDeliveries(10, 1000, now);
+        expect(first).toMatchObject({ kind: 'modification' });
+        await record(first!.id, { status: 'done', queuedUri: '/Advertisers/IRabc/APISubmissions/2', checkAt: now }, { attemptedAt: now, durationMs: 12, httpStatus: 200, detail: 'QUEUED' });
+        await store.recordSubmissionCheck(first!.id, { status: 'error', errors: [{ code: 'X' }] });
+        expect(await store.claimDeliveries(10, 1000, now)).toHaveLength(1);
       });
 
       it('retries at the given time, reclaims after a lost lease, and dead-letters', async () => {

@@ -216,9 +216,12 @@ export function createSqlStore(
 
     async claimDeliveries(limit, leaseMs, now) {
       return driver.transaction(async (tx) => {
-        // An order's deliveries go out one at a time, in the order they were planned.
+        // An order's deliveries go out one at a time, in the order they were planned, each once impact.com
+        // has processed the one before: it queues submissions, and a modification of an action it has
+        // not created yet would fail there.
         const noEarlierOpen = `(d.order_ref IS NULL OR NOT EXISTS (
-          SELECT 1 FROM deliveries e WHERE e.order_ref = d.order_ref AND e.id < d.id AND e.status IN ('pending', 'inflight', 'dead')))`;
+          SELECT 1 FROM deliveries e WHERE e.order_ref = d.order_ref AND e.id < d.id
+            AND (e.status IN ('pending', 'inflight', 'dead') OR (e.status = 'done' AND e.submission_status = 'queued'))))`;
         // Leases that ran out first, then the oldest pending; each read in its index's order.
         const expired = await tx.query<{ id: number }>(
           `SELECT d.id FROM deliveries d WHERE d.status = 'inflight' AND d.lease_until < ? AND ${noEarlierOpen}
