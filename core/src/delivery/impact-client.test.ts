@@ -48,6 +48,10 @@ describe('impact.com client against the fake', () => {
     expect(again.kind === 'queued' && (await client.getSubmission(again.queuedUri!, credentials))).toMatchObject({ kind: 'error', errors: [{ code: 'DUPLICATE_ORDER_ID' }] });
   });
 
+  it('tells a submission impact.com has no record of from one it cannot reach', async () => {
+    expect(await client.getSubmission('/Advertisers/IRtest1/APISubmissions/999999', credentials)).toEqual({ kind: 'not_found' });
+  });
+
   it('reports contract errors through the submission', async () => {
     fake.failSubmissions(['1001']);
     const answer = await client.send(conversion, credentials);

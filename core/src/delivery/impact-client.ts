@@ -26,6 +26,8 @@ export type SubmissionAnswer =
   | { readonly kind: 'pending' }
   | { readonly kind: 'complete' }
   | { readonly kind: 'error'; readonly errors: readonly unknown[] }
+  /** 404: impact.com keeps submissions for 90 days; this one is gone (or never was). */
+  | { readonly kind: 'not_found' }
   | { readonly kind: 'unavailable'; readonly error: string };
 
 export interface ImpactClient {
@@ -60,6 +62,7 @@ export function createImpactClient(options: { baseUrl: string; timeoutMs?: numbe
     async getSubmission(queuedUri, credentials) {
       try {
         const response = await http(new URL(baseUrl + queuedUri), { method: 'GET', headers: { authorization: authorization(credentials), accept: 'application/json' } });
+        if (response.status === 404) return { kind: 'not_found' };
         if (response.status < 200 || response.status >= 300) return { kind: 'unavailable', error: `HTTP ${response.status}` };
         const submission = safeJson(response.body) as { Status?: string; ErrorType?: string; Errors?: unknown[]; errors?: unknown[] } | null;
         const status = submission?.Status?.toUpperCase() ?? '';

@@ -131,6 +131,18 @@ describe('delivery worker against a faulty impact.com', () => {
     expect(failing).toMatchObject({ status: 'pending', lastError: expect.stringMatching(/^HTTP 401/) });
   });
 
+  it('stops checking a submission impact.com has no record of, and lets the order go on', async () => {
+    await store.enqueueDeliveries(good.id, [conversion('4')], clock);
+    await worker.deliver();
+    fake.inject({ kind: 'status', status: 404 }, 1, 'IRgood');
+    clock += DEFAULT_RETRY_POLICY.submissionCheckDelayMs;
+    expect(await worker.checkSubmissions()).toBe(1);
+    const [listing] = await store.listDeliveries(good.id, {});
+    expect(listing).toMatchObject({ status: 'done', submissionStatus: 'unknown' });
+    clock += DEFAULT_RETRY_POLICY.submissionCheckDelayMs;
+    expect(await worker.checkSubmissions()).toBe(0);
+  });
+
   it('checks the queued submission and records a contract error', async () => {
     fake.failSubmissions(['3']);
     await store.enqueueDeliveries(good.id, [conversion('3')], clock);

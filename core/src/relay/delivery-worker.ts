@@ -114,6 +114,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): { deliver:
         else if (answer.kind === 'error') {
           await store.recordSubmissionCheck(delivery.id, { status: 'error', errors: answer.errors });
           logger.warn({ shopId: delivery.shopId, deliveryId: delivery.id, errors: answer.errors }, 'impact.com reported errors for a submission');
+        } else if (answer.kind === 'not_found') {
+          // Never checkable again: stop asking, and let the order's next change go out.
+          await store.recordSubmissionCheck(delivery.id, { status: 'unknown' });
+          logger.warn({ shopId: delivery.shopId, deliveryId: delivery.id, queuedUri: delivery.queuedUri }, 'impact.com has no record of this submission');
         } else await store.recordSubmissionCheck(delivery.id, { status: 'pending', checkAt: now() + policy.submissionCheckDelayMs });
       }
       return due.length;

@@ -136,7 +136,9 @@ export interface DeliveryAttempt {
 export type SubmissionCheck =
   | { readonly status: 'pending'; readonly checkAt: number }
   | { readonly status: 'complete' }
-  | { readonly status: 'error'; readonly errors: readonly unknown[] };
+  | { readonly status: 'error'; readonly errors: readonly unknown[] }
+  /** impact.com has no record of the submission: its outcome cannot be known any more. */
+  | { readonly status: 'unknown' };
 
 export interface OrderFilter {
   readonly since?: number;
