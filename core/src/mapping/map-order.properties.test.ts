@@ -34,7 +34,7 @@ function isIncluded(line: LineItem): boolean {
 }
 
 describe('mapping properties', () => {
-  it('Σ ItemSubTotal − OrderDiscount equals the included items’ net amount, to the minor unit', () => {
+  it('Σ ItemSubTotal − OrderDiscount equals the included items’ net amount, to the minor unit (to 0.01 for three-decimal currencies)', () => {
     fc.assert(
       fc.property(fc.array(lineArbitrary, { minLength: 1, maxLength: 12 }), currencyArbitrary, (lineItems, currency) => {
         const mapping = mapOrder(anOrder({ lineItems, currency }), config, { now });
@@ -43,13 +43,19 @@ describe('mapping properties', () => {
           expect(included).toEqual([]);
           return;
         }
-        const exponent = exponentOf[currency]!;
+        // impact.com's decimals carry two places: KWD's three are rounded, the net amount once, half away from zero.
+        const exponent = Math.min(exponentOf[currency]!, 2);
         const fields = mapping.request.fields;
         const amount = (key: string) => parseMinorUnits(fields[key]!, exponent)!;
         let itemsTotal = 0;
-        for (let n = 1; fields[`ItemSku${n}`] !== undefined; n++) itemsTotal += amount(`ItemSubTotal${n}`);
+        for (let n = 1; fields[`ItemSku${n}`] !== undefined; n++) {
+          expect(amount(`ItemSubTotal${n}`)).toBeGreaterThanOrEqual(0);
+          itemsTotal += amount(`ItemSubTotal${n}`);
+        }
+        expect(amount('OrderDiscount')).toBeGreaterThanOrEqual(0);
         const net = included.reduce((sum, line) => sum + line.subtotal - line.discount, 0);
-        expect(itemsTotal - amount('OrderDiscount')).toBe(net);
+        const expected = exponentOf[currency] === 3 ? Math.sign(net) * Math.round(Math.abs(net) / 10) : net;
+        expect(itemsTotal - amount('OrderDiscount')).toBe(expected);
         expect(fields.CurrencyCode).toBe(currency);
       }),
     );

@@ -282,8 +282,20 @@ describe('rule 9 and 10: discounts and amounts', () => {
   it('writes amounts with the currency’s minor-unit digits', () => {
     const jpy = anOrder({ currency: 'JPY' as never, lineItems: [aLine({ subtotal: usd(1500), discount: usd(200) })] });
     expect(submitted(mapOrder(jpy, aConfig(), { now }))).toMatchObject({ ItemSubTotal1: '1500', OrderDiscount: '200', CurrencyCode: 'JPY' });
+  });
+
+  it('rounds three-decimal currencies to impact.com’s two, keeping the sale amount the exact one rounded once', () => {
+    // impact.com's decimals carry two places (ItemSubTotal decimal(14,2), OrderDiscount decimal(12,2)).
     const kwd = anOrder({ currency: 'KWD' as never, lineItems: [aLine({ subtotal: usd(12345), discount: usd(5) })] });
-    expect(submitted(mapOrder(kwd, aConfig(), { now }))).toMatchObject({ ItemSubTotal1: '12.345', OrderDiscount: '0.005' });
+    const mapping = mapOrder(kwd, aConfig(), { now });
+    expect(submitted(mapping)).toMatchObject({ ItemSubTotal1: '12.35', OrderDiscount: '0.01' });
+    expect(mapping.explain).toContain('KWD has 3 decimals and impact.com takes 2: amounts rounded to 0.01, the sale amount once');
+    // 1.004 + 1.004 = 2.008 → 2.01, though each line alone rounds to 1.00: the cent goes to the largest line.
+    const split = anOrder({
+      currency: 'KWD' as never,
+      lineItems: [aLine({ id: 'L1', sku: 'A', subtotal: usd(1004), discount: usd(0) }), aLine({ id: 'L2', sku: 'B', subtotal: usd(1004), discount: usd(0) })],
+    });
+    expect(submitted(mapOrder(split, aConfig(), { now }))).toMatchObject({ ItemSubTotal1: '1.01', ItemSubTotal2: '1.00', OrderDiscount: '0.00' });
   });
 });
 

@@ -1,6 +1,6 @@
 import type { TrackingConfig } from '../config/tracking-config.ts';
 import { currencyExponent } from '../money/currency.ts';
-import { type MinorUnits, formatMinorUnits, sumMinorUnits } from '../money/minor-units.ts';
+import { type MinorUnits, formatMinorUnits, scaleMinorUnits, sumMinorUnits } from '../money/minor-units.ts';
 import type { Order } from '../order/order.ts';
 import { findClickAttribution } from './click-id.ts';
 import { CONVERSIONS_PATH, FIELD_LIMITS, type Mapping, type SkipCode, truncate } from './conversion.ts';
@@ -79,8 +79,10 @@ export function mapOrder(order: Order, config: TrackingConfig, context: MapConte
     explain.push(`EventDate ${order.createdAt} is after the current time; sent as the order gives it`);
   }
 
-  const exponent = currencyExponent(order.currency);
-  const money = (units: MinorUnits) => formatMinorUnits(units, exponent);
+  const amounts = impactAmounts(selection.items, currencyExponent(order.currency));
+  if (amounts.rounded) {
+    explain.push(`${order.currency} has ${currencyExponent(order.currency)} decimals and impact.com takes 2: amounts rounded to 0.01, the sale amount once`);
+  }
 
   const fields: Record<string, string> = {
     CampaignId: config.program.campaignId,
@@ -102,7 +104,7 @@ export function mapOrder(order: Order, config: TrackingConfig, context: MapConte
   if (customer.emailHash) fields.CustomerEmail = customer.emailHash;
   if (customer.status) fields.CustomerStatus = customer.status;
   fields.CurrencyCode = order.currency;
-  fields.OrderDiscount = money(sumMinorUnits(selection.items.map((item) => item.discount)));
+  fields.OrderDiscount = amounts.discount;
   if (order.client.ip?.trim()) fields.IpAddress = order.client.ip.trim();
   if (order.client.userAgent?.trim()) fields.UserAgent = truncate(order.client.userAgent.trim(), FIELD_LIMITS.UserAgent);
 
@@ -112,8 +114,32 @@ export function mapOrder(order: Order, config: TrackingConfig, context: MapConte
     fields[`ItemCategory${n}`] = item.category;
     fields[`ItemName${n}`] = item.name;
     fields[`ItemQuantity${n}`] = String(item.quantity);
-    fields[`ItemSubTotal${n}`] = money(item.subtotal);
+    fields[`ItemSubTotal${n}`] = amounts.subtotals[index]!;
   });
 
   return { decision: 'submit', request: { method: 'POST', path: CONVERSIONS_PATH, fields }, explain };
+}
+
+/**
+ * ItemSubTotalN and OrderDiscount as impact.com's decimals take them: exact for currencies of up to
+ * two decimals; for those with three (KWD, BHD…) each rounded to 0.01 (half away from zero), with the
+ * sale amount Σ ItemSubTotal − OrderDiscount kept equal to the exact one rounded once: the cent the
+ * separate roundings may leave goes to the largest line.
+ */
+function impactAmounts(items: ReadonlyArray<{ subtotal: MinorUnits; discount: MinorUnits }>, exponent: number) {
+  const discount = sumMinorUnits(items.map((item) => item.discount));
+  if (exponent <= 2) {
+    return { rounded: false, subtotals: items.map((item) => formatMinorUnits(item.subtotal, exponent)), discount: formatMinorUnits(discount, exponent) };
+  }
+  const scale = (10 ** (exponent - 2)) as MinorUnits;
+  const round = (units: MinorUnits) => scaleMinorUnits(units, 1 as MinorUnits, scale);
+  const subtotals = items.map((item) => round(item.subtotal));
+  const roundedDiscount = round(discount);
+  const sale = round((sumMinorUnits(items.map((item) => item.subtotal)) - discount) as MinorUnits);
+  const residual = sale - (sumMinorUnits(subtotals) - roundedDiscount);
+  if (residual !== 0) {
+    const largest = subtotals.indexOf(Math.max(...subtotals) as MinorUnits);
+    subtotals[largest] = (subtotals[largest]! + residual) as MinorUnits;
+  }
+  return { rounded: true, subtotals: subtotals.map((units) => formatMinorUnits(units, 2)), discount: formatMinorUnits(roundedDiscount, 2) };
 }
