@@ -34,7 +34,7 @@ export function normalizeShopifyOrder(payload: unknown): Result<Order, PayloadEr
     ...paymentState(order),
     test: order.test === true,
     lineItems: order.line_items.map((line) => lineItem(line, order.currency, order.taxes_included === true)),
-    refunds: (order.refunds ?? []).map(toRefund),
+    refunds: withOrderEdits(order),
     discountCodes: (order.discount_codes ?? []).map((discount) => discount.code),
     landingUrl: order.landing_site || null,
     attributes: (order.note_attributes ?? [])
@@ -114,6 +114,26 @@ function lineItem(line: ShopifyLineItem, currency: CurrencyCode, taxesIncluded: 
     partOf: null,
   };
 }
+
+/**
+ * The order's refunds, plus the units order edits removed: `quantity` stays as ordered, while
+ * `current_quantity` is what is left after edits and refunds, so what the refunds do not account for
+ * was edited away. Those units are given back like a refund's (an entry of id "order-edits", which each
+ * newer order state replaces), and impact.com hears of them as a modification.
+ */
+function withOrderEdits(order: ShopifyOrder): Refund[] {
+  const refunds = (order.refunds ?? []).map(toRefund);
+  const refunded = new Map<string, number>();
+  for (const refund of refunds) for (const line of refund.lines) refunded.set(line.lineId, (refunded.get(line.lineId) ?? 0) + line.quantity);
+  const edited = order.line_items.flatMap((line) => {
+    if (line.current_quantity === null || line.current_quantity === undefined) return [];
+    const removed = line.quantity - line.current_quantity - (refunded.get(line.id) ?? 0);
+    return removed > 0 ? [{ lineId: line.id, quantity: removed }] : [];
+  });
+  return edited.length > 0 ? [...refunds, { id: ORDER_EDITS_REFUND_ID, lines: edited }] : refunds;
+}
+
+const ORDER_EDITS_REFUND_ID = 'order-edits';
 
 export function toRefund(refund: ShopifyRefund): Refund {
   return {

@@ -21,6 +21,8 @@ export const ShopifyLineItemSchema = z.object({
   name: text,
   title: text,
   quantity: z.number().int().nonnegative(),
+  /** What is left of the line after order edits and refunds removed units (REST 2024-01 and later). */
+  current_quantity: z.number().int().nonnegative().nullish(),
   /** Unit price before discounts, in the shop currency; tax included when the order's taxes_included is true. */
   price: decimalAmount,
   price_set: moneySet,
