@@ -16,8 +16,8 @@ export interface DeliveryWorkerOptions {
   readonly batchSize?: number;
   /**
    * Requests to impact.com in flight at once. 16 lanes at impact.com's usual 100-300 ms are 50-160
-   * requests/s per process, far above its 1,000 requests/hour per account; more lanes bought no speed
-   * against a loopback fake either, only memory (every request in flight holds its objects).
+   * requests/s per process, far above its 1,000 requests/hour per account; 32 bought no speed against
+   * a loopback fake either, and every request in flight holds memory.
    */
   readonly concurrency?: number;
   readonly leaseMs?: number;

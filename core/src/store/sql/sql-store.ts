@@ -16,13 +16,13 @@ import type {
 import { migrations } from './schema.ts';
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './sql-driver.ts';
 
+/** Transactions the relay can redo if a power cut undoes them: their commits need not wait for the disk (ADR 5). */
+const REDOABLE = { durable: false } as const;
+
 /**
  * The Store over a SQL driver; the same statements serve SQLite and PostgreSQL. `inboxWriter`, when
  * given, takes over webhook inserts (SQLite's writer thread).
  */
-/** Transactions the relay can redo if a power cut undoes them: their commits need not wait for the disk (ADR 5). */
-const REDOABLE = { durable: false } as const;
-
 export function createSqlStore(
   driver: SqlDriver,
   options: { inboxWriter?: { insert(webhooks: readonly NewWebhook[]): Promise<Array<'stored' | 'duplicate'>>; close(): Promise<void> } } = {},
