@@ -26,6 +26,12 @@ describe('impact.com client against the fake', () => {
     expect(await client.getSubmission('/Advertisers/IRtest1/APISubmissions/1', credentials)).toEqual({ kind: 'complete' });
   });
 
+  it('form-encodes any text, a name cut mid-emoji included', async () => {
+    const fields = { ...conversion.fields, ItemName1: 'Sock & Co. 100% wool \ud83d', OrderPromoCode: 'a+b=c' };
+    expect(await client.send({ ...conversion, fields }, credentials)).toMatchObject({ kind: 'queued' });
+    expect(fake.requests.at(-1)!.fields).toMatchObject({ ItemName1: 'Sock & Co. 100% wool \ufffd', OrderPromoCode: 'a+b=c' });
+  });
+
   it('modifies and reverses the action by action tracker and OrderId', async () => {
     await client.send(conversion, credentials);
     await client.send({ method: 'PUT', path: '/Advertisers/{AccountSID}/Actions', fields: { ActionTrackerId: '67890', OrderId: '1001', Reason: 'ITEM_RETURNED', Sku: 'A', Quantity: '1' } }, credentials);

@@ -80,7 +80,8 @@ export function createImpactClient(options: { baseUrl: string; timeoutMs?: numbe
 /** application/x-www-form-urlencoded, written directly: URLSearchParams copied every field first. */
 function formEncode(fields: ConversionFields): string {
   let body = '';
-  for (const [name, value] of Object.entries(fields)) body += `${body ? '&' : ''}${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
+  // toWellFormed: a lone surrogate (a product name cut mid-emoji) becomes U+FFFD, as URLSearchParams did, instead of a URIError.
+  for (const [name, value] of Object.entries(fields)) body += `${body ? '&' : ''}${encodeURIComponent(name)}=${encodeURIComponent(value.toWellFormed())}`;
   return body;
 }
 

@@ -26,9 +26,13 @@ describe('Shopify webhook receiver', () => {
     expect(shopifyWebhooks.verify(raw(request), { appSecret: null, shopSecret: null }).ok).toBe(false);
   });
 
-  it('refuses missing headers: 401 without a signature, 400 without topic or shop', () => {
+  it('refuses missing headers: 401 without a signature (checked first), 400 without topic or shop', () => {
     const { 'x-shopify-hmac-sha256': _h, ...unsigned } = request.headers;
-    expect(shopifyWebhooks.identify(raw({ headers: unsigned, body: request.body }))).toMatchObject({ ok: false, error: { status: 401 } });
+    expect(shopifyWebhooks.signedWithAppSecret(raw({ headers: unsigned, body: request.body }))).toBe(true);
+    expect(shopifyWebhooks.verify(raw({ headers: unsigned, body: request.body }), { appSecret: 'secret', shopSecret: null })).toMatchObject({
+      ok: false,
+      error: { status: 401, reason: 'missing X-Shopify-Hmac-Sha256' },
+    });
     const { 'x-shopify-topic': _t, ...noTopic } = request.headers;
     expect(shopifyWebhooks.identify(raw({ headers: noTopic, body: request.body }))).toMatchObject({ ok: false, error: { status: 400 } });
     expect(shopifyWebhooks.identify(raw({ headers: { ...request.headers, 'x-shopify-shop-domain': 'evil.example.com' }, body: request.body }))).toMatchObject({ ok: false, error: { status: 400 } });

@@ -285,15 +285,17 @@ export function createSqlStore(
     },
 
     async recordSubmissionCheck(id, check) {
-      if (check.status === 'pending') {
-        await driver.run('UPDATE deliveries SET available_at = ?, lease_until = NULL WHERE id = ?', [check.checkAt, id]);
-      } else {
-        await driver.run('UPDATE deliveries SET submission_status = ?, submission_errors_json = ?, lease_until = NULL WHERE id = ?', [
-          check.status,
-          check.status === 'error' ? JSON.stringify(check.errors) : null,
-          id,
-        ]);
-      }
+      await driver.transaction(async (tx) => {
+        if (check.status === 'pending') {
+          await tx.run('UPDATE deliveries SET available_at = ?, lease_until = NULL WHERE id = ?', [check.checkAt, id]);
+        } else {
+          await tx.run('UPDATE deliveries SET submission_status = ?, submission_errors_json = ?, lease_until = NULL WHERE id = ?', [
+            check.status,
+            check.status === 'error' ? JSON.stringify(check.errors) : null,
+            id,
+          ]);
+        }
+      }, REDOABLE);
     },
 
     async requeueDeadDeliveries(shopId, now) {

@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,4 +22,19 @@ describe('SQLite driver', () => {
     expect(await synchronous()).toBe(SYNCHRONOUS.FULL);
     expect(await driver.transaction((tx) => synchronous(tx))).toBe(SYNCHRONOUS.FULL);
   });
+
+  it('stays durable when a non-durable transaction cannot even begin (another writer holds the lock)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'cartrelay-driver-')), 'db.sqlite');
+    driver = openSqliteDriver(path);
+    await driver.run('CREATE TABLE t (x INTEGER)');
+    const other = new DatabaseSync(path);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(driver.transaction(() => Promise.resolve(1), { durable: false })).rejects.toThrow(/locked|busy/i);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(await synchronous()).toBe(SYNCHRONOUS.FULL);
+  }, 20_000);
 });

@@ -54,15 +54,18 @@ export function openSqliteDriver(path: string): SqlDriver {
         // Per transaction: FULL waits for the WAL to reach the disk at COMMIT, NORMAL does not.
         const durable = options?.durable ?? true;
         if (!durable) db.exec('PRAGMA synchronous = NORMAL');
-        db.exec('BEGIN IMMEDIATE');
         try {
-          const result = await work(executor);
-          db.exec('COMMIT');
-          return result;
-        } catch (error) {
-          db.exec('ROLLBACK');
-          throw error;
+          db.exec('BEGIN IMMEDIATE');
+          try {
+            const result = await work(executor);
+            db.exec('COMMIT');
+            return result;
+          } catch (error) {
+            db.exec('ROLLBACK');
+            throw error;
+          }
         } finally {
+          // Also when BEGIN itself failed (busy): the connection never stays non-durable.
           if (!durable) db.exec('PRAGMA synchronous = FULL');
         }
       }),
