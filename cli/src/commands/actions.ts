@@ -55,6 +55,7 @@ async function describeOrder(store: Store, shopId: number, order: OrderListing) 
 }
 
 function describeDelivery(delivery: DeliveryListing) {
+  const unanswered = unansweredAttempts(delivery);
   return {
     id: delivery.id,
     kind: delivery.kind,
@@ -63,7 +64,7 @@ function describeDelivery(delivery: DeliveryListing) {
     queuedUri: delivery.queuedUri,
     submission: delivery.submissionStatus ? { status: delivery.submissionStatus, errors: delivery.submissionErrors } : null,
     lastError: delivery.lastError,
-    ...(unansweredAttempts(delivery) > 0 ? { unansweredAttempts: unansweredAttempts(delivery) } : {}),
+    ...(unanswered > 0 ? { unansweredAttempts: unanswered } : {}),
     attempts: delivery.attemptLog.map((a) => ({ at: new Date(a.attemptedAt).toISOString(), httpStatus: a.httpStatus, ms: a.durationMs, answer: a.detail })),
   };
 }
@@ -102,5 +103,7 @@ export function integrityChecks(fields: Readonly<Record<string, string>>, delive
  * request was out. impact.com may have received it; delivery is at least once (ADR 4).
  */
 function unansweredAttempts(delivery: DeliveryListing): number {
-  return Math.max(0, delivery.attempts - delivery.attemptLog.length);
+  // A 429 is logged but gives its attempt back (it never counts toward dead-lettering).
+  const counted = delivery.attemptLog.filter((attempt) => attempt.httpStatus !== 429).length;
+  return Math.max(0, delivery.attempts - counted);
 }

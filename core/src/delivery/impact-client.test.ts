@@ -115,7 +115,7 @@ describe('retry policy', () => {
     expect(outcome).toMatchObject({ status: 'retry', availableAt: now + 3_600_000 });
     // However many tries went before: rate limiting never dead-letters.
     const late = decideOutcome({ kind: 'http_error', status: 429, body: '', headers: {} }, DEFAULT_RETRY_POLICY.maxAttempts + 5, now, DEFAULT_RETRY_POLICY, half);
-    expect(late).toMatchObject({ status: 'retry', error: 'HTTP 429 rate limited' });
+    expect(late).toMatchObject({ status: 'retry', error: 'HTTP 429 rate limited', uncounted: true });
     expect(rateLimitResetAt({ 'retry-after': '120' }, now)).toBe(now + 120_000);
     expect(rateLimitResetAt({ 'retry-after': 'Wed, 21 Oct 2015 07:28:00 GMT' }, now)).toBe(Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'));
     expect(rateLimitResetAt({ 'x-ratelimit-reset': '30' }, now)).toBe(now + 30_000);

@@ -24,16 +24,14 @@ export function decideOutcome(answer: ImpactAnswer, attempts: number, now: numbe
   if (answer.kind === 'queued') {
     return { status: 'done', queuedUri: answer.queuedUri, checkAt: answer.queuedUri ? now + policy.submissionCheckDelayMs : null };
   }
-  const retry = (error: string, notBefore = 0): DeliveryOutcome => {
-    if (attempts >= policy.maxAttempts) return { status: 'dead', error: `${error}; gave up after ${attempts} attempts` };
-    return { status: 'retry', availableAt: Math.max(now + backoffMs(attempts, policy, random), notBefore), error };
-  };
+  const later = (error: string, notBefore = 0) =>
+    ({ status: 'retry', availableAt: Math.max(now + backoffMs(attempts, policy, random), notBefore), error }) as const;
+  const retry = (error: string): DeliveryOutcome =>
+    attempts >= policy.maxAttempts ? { status: 'dead', error: `${error}; gave up after ${attempts} attempts` } : later(error);
   if (answer.kind === 'network_error') return retry(`network error: ${answer.error}`);
   const { status } = answer;
-  // Rate limiting is the account's state, not this delivery's fault: never a reason to give up.
-  if (status === 429) {
-    return { status: 'retry', availableAt: Math.max(now + backoffMs(attempts, policy, random), rateLimitResetAt(answer.headers, now) ?? 0), error: 'HTTP 429 rate limited' };
-  }
+  // Rate limiting is the account's state, not this delivery's fault: it never counts as an attempt.
+  if (status === 429) return { ...later('HTTP 429 rate limited', rateLimitResetAt(answer.headers, now) ?? 0), uncounted: true };
   // 401/403: credentials that may be fixed by the merchant; retried with backoff rather than dropped.
   if (status >= 500 || status === 408 || status === 401 || status === 403) return retry(`HTTP ${status}${answer.body ? `: ${oneLine(answer.body)}` : ''}`);
   return { status: 'rejected', error: `HTTP ${status}: ${oneLine(answer.body)}` };

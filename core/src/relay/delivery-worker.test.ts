@@ -104,20 +104,24 @@ describe('delivery worker against a faulty impact.com', () => {
     expect(await worker.deliver()).toBe(0);
   });
 
-  it('never gives up on a rate-limited account: holds are not attempts, and 429s never dead-letter', async () => {
+  it('never gives up on a rate-limited account: holds and 429s are not attempts, so they never lead to a dead letter', async () => {
     await store.enqueueDeliveries(good.id, [conversion('r1'), conversion('r2')], clock);
-    // More 429s than maxAttempts (3), each with a reset two minutes on.
+    // More 429s than maxAttempts (3), each with a reset two minutes on…
     for (let round = 0; round < 5; round++) {
       fake.inject({ kind: 'status', status: 429, headers: { 'x-ratelimit-reset': String(Math.floor(clock / 1000) + 120) } }, 1, 'IRgood');
       await worker.deliver();
       clock += 130_000;
     }
+    // …then a 5xx, which counts: the first counted attempt, far from the last.
+    fake.inject({ kind: 'status', status: 503 }, 1, 'IRgood');
+    await worker.deliver();
+    clock += 130_000;
     await worker.deliver();
     const deliveries = await store.listDeliveries(good.id, {});
     expect(deliveries.map((d) => d.status)).toEqual(['done', 'done']);
-    // r1 answered 429 five times, then went through; r2 was only ever held, then sent once.
+    // r1: five 429s (logged, not counted), a 503 and a success; r2: only ever held, then sent once.
     expect(deliveries.map((d) => [d.attempts, d.attemptLog.length])).toEqual([
-      [6, 6],
+      [2, 7],
       [1, 1],
     ]);
   });

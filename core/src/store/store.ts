@@ -122,7 +122,8 @@ export interface DeliveryRow {
 
 export type DeliveryOutcome =
   | { readonly status: 'done'; readonly queuedUri: string | null; readonly checkAt: number | null }
-  | { readonly status: 'retry'; readonly availableAt: number; readonly error: string }
+  /** `uncounted`: the answer was no fault of this delivery (429): the attempt is given back. */
+  | { readonly status: 'retry'; readonly availableAt: number; readonly error: string; readonly uncounted?: boolean }
   | { readonly status: 'rejected'; readonly error: string }
   | { readonly status: 'dead'; readonly error: string };
 

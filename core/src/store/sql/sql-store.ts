@@ -438,7 +438,10 @@ function deliveryUpdate(id: number, outcome: DeliveryOutcome, at: number): [stri
         [outcome.queuedUri, outcome.queuedUri && outcome.checkAt !== null ? 'queued' : null, outcome.checkAt ?? at, at, id],
       ];
     case 'retry':
-      return [`UPDATE deliveries SET status = 'pending', available_at = ?, lease_until = NULL, last_error = ? WHERE id = ?`, [outcome.availableAt, outcome.error, id]];
+      return [
+        `UPDATE deliveries SET status = 'pending', available_at = ?, lease_until = NULL, last_error = ?${outcome.uncounted ? ', attempts = attempts - 1' : ''} WHERE id = ?`,
+        [outcome.availableAt, outcome.error, id],
+      ];
     case 'rejected':
     case 'dead':
       return [`UPDATE deliveries SET status = ?, lease_until = NULL, last_error = ?, completed_at = ? WHERE id = ?`, [outcome.status, outcome.error, at, id]];
