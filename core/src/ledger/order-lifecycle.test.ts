@@ -105,6 +105,19 @@ describe('order lifecycle', () => {
     expect(early.entry.sent).toEqual({ status: 'none' });
   });
 
+  it('follows order edits: units removed, then put back, become modifications to the current quantity', () => {
+    const edited = (removed: number | undefined, updatedAt: string) =>
+      sale({ updatedAt, lineItems: sale().lineItems.map((line, i) => (i === 0 ? { ...line, removed } : line)) });
+    const { planned } = replay([
+      { kind: 'order', order: sale() },
+      { kind: 'order', order: edited(1, '2026-03-02T00:00:00Z') },
+      { kind: 'order', order: edited(undefined, '2026-03-03T00:00:00Z') },
+    ]);
+    // Line L1 is 2 × A: one edited away, then put back.
+    expect(planned[1]).toEqual([{ kind: 'modification', fields: { ActionTrackerId: '67890', OrderId: '1001', Reason: 'ORDER_UPDATE', Sku: 'A', Quantity: '1' } }]);
+    expect(planned[2]).toEqual([{ kind: 'modification', fields: { ActionTrackerId: '67890', OrderId: '1001', Reason: 'ORDER_UPDATE', Sku: 'A', Quantity: '2' } }]);
+  });
+
   it('sends nothing for an order cancelled or refunded before it ever converted', () => {
     const { planned } = replay([{ kind: 'order', order: sale({ paymentState: 'refunded' }) }, { kind: 'order', order: sale({ paymentState: 'cancelled' }) }]);
     expect(planned).toEqual([[], []]);

@@ -162,15 +162,18 @@ function desiredState(order: Order, mapping: Mapping, config: TrackingConfig, no
   return { status: 'active', items, why: order.refunds.length > 0 ? `${order.refunds.length} refund(s) applied` : 'sale as mapped' };
 }
 
-/** Quantities per SKU once refunded units are taken away, mapped by the same rules as the sale; null without refunded lines. */
+/**
+ * Quantities per SKU once refunded units and units removed by order edits are taken away, mapped by
+ * the same rules as the sale; null when nothing was taken away.
+ */
 function keptQuantities(order: Order, config: TrackingConfig, now: Date): Record<string, number> | null {
   const refunded = new Map<string, number>();
   for (const refund of order.refunds) {
     for (const line of refund.lines) refunded.set(line.lineId, (refunded.get(line.lineId) ?? 0) + line.quantity);
   }
-  if (refunded.size === 0) return null;
+  if (refunded.size === 0 && !order.lineItems.some((line) => line.removed)) return null;
   const lineItems = order.lineItems.map((line) => {
-    const quantity = Math.max(0, line.quantity - (refunded.get(line.id) ?? 0));
+    const quantity = Math.max(0, line.quantity - (refunded.get(line.id) ?? 0) - (line.removed ?? 0));
     return quantity === line.quantity ? line : { ...line, quantity, subtotal: 0 as MinorUnits, discount: 0 as MinorUnits };
   });
   const remaining = mapOrder({ ...order, lineItems, test: false }, { ...config, testOrders: 'submit' }, { now });

@@ -45,6 +45,8 @@ export const LineItemSchema = z.object({
   giftCard: z.boolean(),
   /** Set when the line is a component of another line (a bundle's pick) whose price already includes it. */
   partOf: id.nullable(),
+  /** Units an order edit took away after the sale; `quantity` stays as ordered. Absent when none. */
+  removed: z.number().int().min(0).optional(),
 });
 
 /** Items given back: a refund's lines, by the platform's line id. Amount-only refunds have no lines. */

@@ -25,6 +25,9 @@ export function normalizeShopifyOrder(payload: unknown): Result<Order, PayloadEr
   if (!parsed.ok) return parsed;
   const order = parsed.value;
   const customer = order.customer ?? null;
+  const refunds = (order.refunds ?? []).map(toRefund);
+  const refunded = new Map<string, number>();
+  for (const refund of refunds) for (const line of refund.lines) refunded.set(line.lineId, (refunded.get(line.lineId) ?? 0) + line.quantity);
   return withAmountsInRange(() => ({
     id: exactId(order.id, order.admin_graphql_api_id),
     number: order.name.replace(/^#/, ''),
@@ -33,8 +36,8 @@ export function normalizeShopifyOrder(payload: unknown): Result<Order, PayloadEr
     currency: order.currency,
     ...paymentState(order),
     test: order.test === true,
-    lineItems: order.line_items.map((line) => lineItem(line, order.currency, order.taxes_included === true)),
-    refunds: withOrderEdits(order),
+    lineItems: order.line_items.map((line) => lineItem(line, order.currency, order.taxes_included === true, refunded.get(line.id) ?? 0)),
+    refunds,
     discountCodes: (order.discount_codes ?? []).map((discount) => discount.code),
     landingUrl: order.landing_site || null,
     attributes: (order.note_attributes ?? [])
@@ -81,7 +84,11 @@ function paymentState(order: ShopifyOrder): { paymentState: PaymentState; platfo
  * include tax and `tax_lines` hold the tax charged after discounts, so tax is taken out of the
  * pre-discount amount in the same proportion it has in the net amount.
  */
-function lineItem(line: ShopifyLineItem, currency: CurrencyCode, taxesIncluded: boolean): LineItem {
+/**
+ * `refunded`: units of this line the order's refunds give back. `current_quantity` is what is left
+ * after refunds and order edits, so what the refunds do not account for was edited away.
+ */
+function lineItem(line: ShopifyLineItem, currency: CurrencyCode, taxesIncluded: boolean, refunded: number): LineItem {
   const money = (amount: string, set?: { shop_money: { amount: string } } | null) => toMinorUnits(set?.shop_money.amount ?? amount, currency);
   const gross = multiplyMinorUnits(money(line.price, line.price_set), line.quantity);
   const allocated = sumMinorUnits((line.discount_allocations ?? []).map((a) => money(a.amount, a.amount_set)));
@@ -112,28 +119,15 @@ function lineItem(line: ShopifyLineItem, currency: CurrencyCode, taxesIncluded: 
     discount: discount < 0 ? ZERO : discount,
     giftCard: line.gift_card === true,
     partOf: null,
+    ...removedByEdits(line, refunded),
   };
 }
 
-/**
- * The order's refunds, plus the units order edits removed: `quantity` stays as ordered, while
- * `current_quantity` is what is left after edits and refunds, so what the refunds do not account for
- * was edited away. Those units are given back like a refund's (an entry of id "order-edits", which each
- * newer order state replaces), and impact.com hears of them as a modification.
- */
-function withOrderEdits(order: ShopifyOrder): Refund[] {
-  const refunds = (order.refunds ?? []).map(toRefund);
-  const refunded = new Map<string, number>();
-  for (const refund of refunds) for (const line of refund.lines) refunded.set(line.lineId, (refunded.get(line.lineId) ?? 0) + line.quantity);
-  const edited = order.line_items.flatMap((line) => {
-    if (line.current_quantity === null || line.current_quantity === undefined) return [];
-    const removed = line.quantity - line.current_quantity - (refunded.get(line.id) ?? 0);
-    return removed > 0 ? [{ lineId: line.id, quantity: removed }] : [];
-  });
-  return edited.length > 0 ? [...refunds, { id: ORDER_EDITS_REFUND_ID, lines: edited }] : refunds;
+function removedByEdits(line: ShopifyLineItem, refunded: number): { removed?: number } {
+  if (line.current_quantity === null || line.current_quantity === undefined) return {};
+  const removed = line.quantity - line.current_quantity - refunded;
+  return removed > 0 ? { removed } : {};
 }
-
-const ORDER_EDITS_REFUND_ID = 'order-edits';
 
 export function toRefund(refund: ShopifyRefund): Refund {
   return {
