@@ -296,6 +296,13 @@ describe('rule 9 and 10: discounts and amounts', () => {
       lineItems: [aLine({ id: 'L1', sku: 'A', subtotal: usd(1004), discount: usd(0) }), aLine({ id: 'L2', sku: 'B', subtotal: usd(1004), discount: usd(0) })],
     });
     expect(submitted(mapOrder(split, aConfig(), { now }))).toMatchObject({ ItemSubTotal1: '1.01', ItemSubTotal2: '1.00', OrderDiscount: '0.00' });
+    // Many half-cent lines: the cents go one each, by remainder, and no line goes below zero.
+    const lines = (mils: number[]) => mils.map((m, i) => aLine({ id: `L${i}`, sku: `S${i}`, subtotal: usd(m), discount: usd(0) }));
+    const tiny = submitted(mapOrder(anOrder({ currency: 'KWD' as never, lineItems: lines([5, 5, 5, 5]) }), aConfig(), { now }));
+    expect([tiny.ItemSubTotal1, tiny.ItemSubTotal2, tiny.ItemSubTotal3, tiny.ItemSubTotal4, tiny.OrderDiscount]).toEqual(['0.01', '0.01', '0.00', '0.00', '0.00']);
+    const mixed = submitted(mapOrder(anOrder({ currency: 'KWD' as never, lineItems: lines([1005, 5, 5, 5, 5, 5]) }), aConfig(), { now }));
+    // 1.030 in all → 1.03: each line within a cent of its own amount.
+    expect([1, 2, 3, 4, 5, 6].map((n) => mixed[`ItemSubTotal${n}`])).toEqual(['1.01', '0.01', '0.01', '0.00', '0.00', '0.00']);
   });
 });
 

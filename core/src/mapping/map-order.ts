@@ -122,24 +122,35 @@ export function mapOrder(order: Order, config: TrackingConfig, context: MapConte
 
 /**
  * ItemSubTotalN and OrderDiscount as impact.com's decimals take them: exact for currencies of up to
- * two decimals; for those with three (KWD, BHD…) each rounded to 0.01 (half away from zero), with the
- * sale amount Σ ItemSubTotal − OrderDiscount kept equal to the exact one rounded once: the cent the
- * separate roundings may leave goes to the largest line.
+ * two decimals. For those with three (KWD, BHD…) the sale amount Σ ItemSubTotal − OrderDiscount is
+ * the exact one rounded once to 0.01 (half away from zero), and each line is within a cent of its
+ * exact amount, never below zero: lines are rounded down, then the cents still missing go one each
+ * to the lines with the largest remainders (largest-remainder rounding).
  */
 function impactAmounts(items: ReadonlyArray<{ subtotal: MinorUnits; discount: MinorUnits }>, exponent: number) {
-  const discount = sumMinorUnits(items.map((item) => item.discount));
+  const exactDiscount = sumMinorUnits(items.map((item) => item.discount));
   if (exponent <= 2) {
-    return { rounded: false, subtotals: items.map((item) => formatMinorUnits(item.subtotal, exponent)), discount: formatMinorUnits(discount, exponent) };
+    return { rounded: false, subtotals: items.map((item) => formatMinorUnits(item.subtotal, exponent)), discount: formatMinorUnits(exactDiscount, exponent) };
   }
-  const scale = (10 ** (exponent - 2)) as MinorUnits;
-  const round = (units: MinorUnits) => scaleMinorUnits(units, 1 as MinorUnits, scale);
-  const subtotals = items.map((item) => round(item.subtotal));
-  const roundedDiscount = round(discount);
-  const sale = round((sumMinorUnits(items.map((item) => item.subtotal)) - discount) as MinorUnits);
-  const residual = sale - (sumMinorUnits(subtotals) - roundedDiscount);
-  if (residual !== 0) {
-    const largest = subtotals.indexOf(Math.max(...subtotals) as MinorUnits);
-    subtotals[largest] = (subtotals[largest]! + residual) as MinorUnits;
+  const scale = 10 ** (exponent - 2);
+  const round = (units: number) => scaleMinorUnits(units as MinorUnits, 1 as MinorUnits, scale as MinorUnits);
+  const sale = round(sumMinorUnits(items.map((item) => item.subtotal)) - exactDiscount);
+  let discount: number = round(exactDiscount);
+  const subtotals = items.map((item) => Math.floor(item.subtotal / scale));
+  let missing = sale + discount - subtotals.reduce((sum, cents) => sum + cents, 0);
+  // The two roundings can leave the lines a cent short or over what they can give: the discount takes it.
+  if (missing < 0) {
+    discount -= missing;
+    missing = 0;
+  } else if (missing > subtotals.length) {
+    discount -= missing - subtotals.length;
+    missing = subtotals.length;
   }
-  return { rounded: true, subtotals: subtotals.map((units) => formatMinorUnits(units, 2)), discount: formatMinorUnits(roundedDiscount, 2) };
+  const byRemainder = items.map((item, index) => ({ index, remainder: item.subtotal - subtotals[index]! * scale })).sort((a, b) => b.remainder - a.remainder || a.index - b.index);
+  for (const { index } of byRemainder.slice(0, missing)) subtotals[index]!++;
+  return {
+    rounded: true,
+    subtotals: subtotals.map((cents) => formatMinorUnits(cents as MinorUnits, 2)),
+    discount: formatMinorUnits(discount as MinorUnits, 2),
+  };
 }
