@@ -172,9 +172,25 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await record(conversion!.id, { status: 'done', queuedUri: '/Advertisers/IRabc/APISubmissions/1', checkAt: now + 60_000 }, { attemptedAt: now, durationMs: 12, httpStatus: 200, detail: 'QUEUED' });
         // Accepted but still queued at impact.com: the action may not exist yet.
         expect(await store.claimDeliveries(10, 1000, now)).toEqual([]);
+        // Still processing at the first check: the order waits for the next one.
+        await store.recordSubmissionCheck(conversion!.id, { status: 'pending', checkAt: now + 120_000 });
+        expect(await store.claimDeliveries(10, 1000, now + 60_000)).toEqual([]);
         await store.recordSubmissionCheck(conversion!.id, { status: 'complete' });
-        const [modification] = await store.claimDeliveries(10, 1000, now);
+        const [modification] = await store.claimDeliveries(10, 1000, now + 120_000);
         expect(modification).toMatchObject({ kind: 'modification', method: 'PUT', fields: expect.objectContaining({ Sku: 'A', Quantity: '1' }) });
+      });
+
+      it('holds a change made while the conversion is still processing until its check', async () => {
+        const shop = await addShop();
+        await apply(shop.id, { kind: 'order', order: sale() });
+        const [conversion] = await store.claimDeliveries(10, 1000, now);
+        await record(conversion!.id, { status: 'done', queuedUri: '/Advertisers/IRabc/APISubmissions/3', checkAt: now + 60_000 }, { attemptedAt: now, durationMs: 12, httpStatus: 200, detail: 'QUEUED' });
+        await apply(shop.id, { kind: 'refund', platformOrderId: 'P1', refund: { id: 'R1', lines: [{ lineId: 'L1', quantity: 1 }] } });
+        const [planned] = (await store.listDeliveries(shop.id, {})).filter((d) => d.kind === 'modification');
+        expect(planned).toMatchObject({ status: 'pending' });
+        expect(await store.claimDeliveries(10, 1000, now + 30_000)).toEqual([]);
+        await store.recordSubmissionCheck(conversion!.id, { status: 'complete' });
+        expect(await store.claimDeliveries(10, 1000, now + 60_000)).toMatchObject([{ kind: 'modification' }]);
       });
 
       it('goes on after a submission that impact.com answered without a submission to check, or with errors', async () => {

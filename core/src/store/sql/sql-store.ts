@@ -265,6 +265,7 @@ export function createSqlStore(
             [id, attempt.attemptedAt, Math.round(attempt.durationMs), attempt.httpStatus, outcome.status, attempt.detail],
           );
           await tx.run(...deliveryUpdate(id, outcome, attempt.attemptedAt));
+          if (outcome.status === 'done' && outcome.checkAt !== null) await holdLaterDeliveries(tx, id, outcome.checkAt);
         }
       }, REDOABLE);
     },
@@ -288,6 +289,7 @@ export function createSqlStore(
       await driver.transaction(async (tx) => {
         if (check.status === 'pending') {
           await tx.run('UPDATE deliveries SET available_at = ?, lease_until = NULL WHERE id = ?', [check.checkAt, id]);
+          await holdLaterDeliveries(tx, id, check.checkAt);
         } else {
           await tx.run('UPDATE deliveries SET submission_status = ?, submission_errors_json = ?, lease_until = NULL WHERE id = ?', [
             check.status,
@@ -397,8 +399,30 @@ export function createSqlStore(
         orderRef,
       ],
     );
-    for (const delivery of plan.deliveries) await insertDelivery(tx, shopId, orderRef, delivery, now, now);
+    // A change planned while an earlier submission of the order is still being processed is due no
+    // sooner than that submission's next check (an earlier conversion's planning has nothing to wait for).
+    const [waiting] =
+      plan.deliveries.length > 0 && entry.sent.status !== 'none'
+        ? await tx.query<{ held_until: number | null }>(
+            "SELECT MAX(available_at) AS held_until FROM deliveries WHERE order_ref = ? AND status = 'done' AND submission_status = 'queued'",
+            [orderRef],
+          )
+        : [];
+    const availableAt = Math.max(now, Number(waiting?.held_until ?? 0));
+    for (const delivery of plan.deliveries) await insertDelivery(tx, shopId, orderRef, delivery, availableAt, now);
     return plan;
+  }
+
+  /**
+   * An order's later, untried deliveries wait for `id`'s submission check: due no sooner than `until`,
+   * they stay out of the claims' way (which would otherwise re-read them on every claim) until then.
+   */
+  async function holdLaterDeliveries(tx: SqlExecutor, id: number, until: number): Promise<void> {
+    await tx.run(
+      `UPDATE deliveries SET available_at = ?
+       WHERE order_ref = (SELECT order_ref FROM deliveries WHERE id = ?) AND id > ? AND status = 'pending' AND attempts = 0 AND available_at < ?`,
+      [until, id, id, until],
+    );
   }
 
   /** Adds each delivery row's fields from delivery_payloads. */
