@@ -47,6 +47,19 @@ function orderBody(n: number): string {
   return JSON.stringify(order, (_key, value) => (typeof value === 'bigint' ? rawJSON(value.toString()) : value));
 }
 
+/** A signed Shopify orders/paid delivery's headers; `eventId` makes each request a new delivery. */
+function webhookHeaders(eventId: string, signature: string): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'x-shopify-topic': 'orders/paid',
+    'x-shopify-shop-domain': SHOP,
+    'x-shopify-api-version': '2026-07',
+    'x-shopify-webhook-id': eventId,
+    'x-shopify-event-id': eventId,
+    'x-shopify-hmac-sha256': signature,
+  };
+}
+
 const sign = (body: string) => createHmac('sha256', SECRET).update(body).digest('base64');
 
 function spawnServer(script: string, arg: string): Promise<{ url: string; child: ChildProcess }> {
@@ -100,15 +113,7 @@ async function load(url: string, body: string, server: ChildProcess) {
         body,
         setupRequest: (request) => {
           const id = n++;
-          request.headers = {
-            'content-type': 'application/json',
-            'x-shopify-topic': 'orders/paid',
-            'x-shopify-shop-domain': SHOP,
-            'x-shopify-api-version': '2026-07',
-            'x-shopify-webhook-id': `w-${id}`,
-            'x-shopify-event-id': `bench-${id}`,
-            'x-shopify-hmac-sha256': signature,
-          };
+          request.headers = webhookHeaders(`bench-${id}`, signature);
           return request;
         },
       },
@@ -178,15 +183,7 @@ if (ONLY.has('e2e')) {
           return {
             ...request,
             body: bodies[i],
-            headers: {
-              'content-type': 'application/json',
-              'x-shopify-topic': 'orders/paid',
-              'x-shopify-shop-domain': SHOP,
-              'x-shopify-api-version': '2026-07',
-              'x-shopify-webhook-id': `e-${i}`,
-              'x-shopify-event-id': `e2e-${i}`,
-              'x-shopify-hmac-sha256': signatures[i]!,
-            },
+            headers: webhookHeaders(`e2e-${i}`, signatures[i]!),
           };
         },
       },
