@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { TrackingConfigSchema } from '../config/tracking-config.ts';
+
+/**
+ * The admin API's contract: JSON over HTTP under `/api/admin`, the same for every store app. The
+ * platform decides who is asking (a Shopify session token, a BigCommerce signed payload, …) and
+ * which shop that is; everything below is platform-neutral. Browser-safe (zod only), so the admin
+ * page validates with these very schemas as the merchant types.
+ *
+ *   GET  /api/admin/shop                      → AdminShop
+ *   PUT  /api/admin/connection                ConnectionInput → AdminShop
+ *   POST /api/admin/connection/test           ConnectionTestInput → ConnectionTestResult
+ *   PUT  /api/admin/config                    TrackingConfig (input form) → AdminShop
+ *   POST /api/admin/test-action               (no body) → TestActionResult
+ *   GET  /api/admin/actions?limit=50          → { actions: AdminAction[] }
+ *
+ * Every request carries `Authorization: Bearer <token>`. Errors are AdminError with status 400
+ * (invalid input, nothing changed), 401 (missing, expired or foreign token), 404, 409 (the shop is
+ * not connected yet) or 502 (impact.com could not be reached).
+ */
+
+export const ADMIN_API_BASE = '/api/admin';
+
+export { TrackingConfigSchema };
+
+/** impact.com Account SIDs start with IR and are 34 characters in practice; accept any plausible id. */
+export const AccountSidSchema = z
+  .string({ error: 'accountSid must be a string' })
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{6,64}$/, 'accountSid must be the Account SID shown in impact.com (Settings › API), e.g. IRabc123…');
+
+export const AuthTokenSchema = z
+  .string({ error: 'authToken must be a string' })
+  .trim()
+  .min(8, 'authToken must be the Auth Token shown next to the Account SID');
+
+/** Saving the impact.com credentials: the token may be left out to keep the one already saved. */
+export const ConnectionInputSchema = z.object({ accountSid: AccountSidSchema, authToken: AuthTokenSchema.optional() }).strict();
+export type ConnectionInput = z.input<typeof ConnectionInputSchema>;
+
+/** Testing credentials before (or after) saving them; absent fields fall back to the saved ones. */
+export const ConnectionTestInputSchema = z
+  .object({ accountSid: AccountSidSchema.optional(), authToken: AuthTokenSchema.optional(), campaignId: z.string().regex(/^\d{1,10}$/).optional() })
+  .strict();
+export type ConnectionTestInput = z.input<typeof ConnectionTestInputSchema>;
+
+export interface ConnectionTestResult {
+  readonly ok: boolean;
+  /** What impact.com said, in a sentence a merchant can act on. */
+  readonly message: string;
+}
+
+export interface AdminShop {
+  readonly platform: string;
+  readonly shopKey: string;
+  /** false once the app was uninstalled: nothing is delivered until it is installed again. */
+  readonly active: boolean;
+  readonly connection: { readonly accountSid: string | null; readonly authTokenSet: boolean };
+  /** null until the merchant saves a configuration (program id, action tracker…). */
+  readonly config: z.output<typeof TrackingConfigSchema> | null;
+}
+
+export interface TestActionResult {
+  /** The test conversion's OrderId at impact.com. */
+  readonly orderId: string;
+  /** When its TEST_ACTION reversal is scheduled (ISO-8601): no earlier than an hour after it. */
+  readonly reversalAt: string;
+}
+
+export interface AdminDelivery {
+  readonly kind: 'conversion' | 'modification' | 'reversal';
+  readonly status: 'pending' | 'inflight' | 'done' | 'rejected' | 'dead';
+  readonly attempts: number;
+  readonly lastError: string | null;
+  /** impact.com's processing result: queued, complete, error or unknown; null before it was sent. */
+  readonly submissionStatus: string | null;
+  readonly submissionErrors: readonly unknown[] | null;
+  readonly createdAt: string;
+  readonly completedAt: string | null;
+}
+
+export interface AdminAction {
+  readonly platformOrderId: string;
+  /** The OrderId sent to impact.com; null when nothing was sent. */
+  readonly impactOrderId: string | null;
+  readonly status: 'none' | 'converted' | 'reversed';
+  readonly updatedAt: string;
+  readonly deliveries: readonly AdminDelivery[];
+  /** A click id that arrived after the conversion was sent (it cannot change a sent conversion). */
+  readonly lateClickId: { readonly clickId: string; readonly source: string; readonly capturedAt: string } | null;
+  /** Why the order was or was not converted, one decision per line. */
+  readonly explain: readonly string[];
+}
+
+export interface AdminError {
+  readonly error: string;
+  /** Per field, for 400s: `promoCodes[1].code: invalid regular expression …`. */
+  readonly problems?: ReadonlyArray<{ readonly path: string; readonly message: string }>;
+}
