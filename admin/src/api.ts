@@ -1,0 +1,99 @@
+import type {
+  AdminAction,
+  AdminShop,
+  ConnectionInput,
+  ConnectionTestInput,
+  ConnectionTestResult,
+  FieldProblem,
+  TestActionResult,
+} from '@cartrelay/core/admin-contract';
+import type { AdminPlatform } from './platform.ts';
+
+/** Why a call failed: the HTTP status (0 when the server could not be reached) and what it said. */
+export interface ApiFailure {
+  readonly status: number;
+  readonly message: string;
+  /** Per-field problems of a 400, e.g. `{ path: 'promoCodes[1].code', message: 'invalid regular expression …' }`. */
+  readonly problems: readonly FieldProblem[];
+}
+
+export type ApiResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiFailure };
+
+/** The admin API, typed after the contract. Expected failures come back as values, never thrown. */
+export interface AdminApi {
+  getShop(): Promise<ApiResult<AdminShop>>;
+  saveConnection(input: ConnectionInput): Promise<ApiResult<AdminShop>>;
+  testConnection(input: ConnectionTestInput): Promise<ApiResult<ConnectionTestResult>>;
+  /** Saves the whole tracking configuration (input form; the server fills defaults). */
+  saveConfig(config: unknown): Promise<ApiResult<AdminShop>>;
+  sendTestAction(): Promise<ApiResult<TestActionResult>>;
+  listActions(limit: number): Promise<ApiResult<{ actions: AdminAction[] }>>;
+}
+
+export function createAdminApi(platform: AdminPlatform): AdminApi {
+  const call = <T>(method: string, path: string, body?: unknown) => request<T>(platform, method, path, body);
+  return {
+    getShop: () => call('GET', '/shop'),
+    saveConnection: (input) => call('PUT', '/connection', input),
+    testConnection: (input) => call('POST', '/connection/test', input),
+    saveConfig: (config) => call('PUT', '/config', config),
+    sendTestAction: () => call('POST', '/test-action'),
+    listActions: (limit) => call('GET', `/actions?limit=${encodeURIComponent(String(limit))}`),
+  };
+}
+
+async function request<T>(platform: AdminPlatform, method: string, path: string, body: unknown): Promise<ApiResult<T>> {
+  const init: RequestInit =
+    body === undefined
+      ? { method, headers: { Accept: 'application/json' } }
+      : { method, headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+  let response: Response;
+  try {
+    response = await platform.fetch(path, init);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ok: false, error: { status: 0, message: `The CartRelay server could not be reached (${reason}).`, problems: [] } };
+  }
+  const text = await response.text().catch(() => '');
+  const json = parseJson(text);
+  if (!response.ok) return { ok: false, error: readAdminError(response.status, json) };
+  if (json === undefined) return { ok: false, error: { status: response.status, message: 'The server sent an answer that is not JSON.', problems: [] } };
+  return { ok: true, value: json as T };
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads an AdminError body leniently: a proxy's HTML error page still yields a sentence. */
+export function readAdminError(status: number, body: unknown): ApiFailure {
+  const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const message = typeof record.error === 'string' && record.error.trim() !== '' ? record.error : fallbackMessage(status);
+  const problems = Array.isArray(record.problems)
+    ? record.problems.flatMap((p): FieldProblem[] => {
+        const item = typeof p === 'object' && p !== null ? (p as Record<string, unknown>) : {};
+        return typeof item.path === 'string' && typeof item.message === 'string' ? [{ path: item.path, message: item.message }] : [];
+      })
+    : [];
+  return { status, message, problems };
+}
+
+function fallbackMessage(status: number): string {
+  switch (status) {
+    case 401:
+      return 'Your session has expired. Reload the page to sign in again.';
+    case 404:
+      return 'This store is not known to CartRelay. Reinstall the app.';
+    case 409:
+      return 'Connect impact.com first (Connection page).';
+    case 502:
+      return 'impact.com could not be reached. Try again in a moment.';
+    default:
+      return `The request failed (HTTP ${status}).`;
+  }
+}

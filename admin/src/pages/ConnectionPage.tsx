@@ -1,0 +1,168 @@
+import {
+  AccountSidSchema,
+  AuthTokenSchema,
+  type ConnectionTestResult,
+  type FieldProblem,
+  parseTrackingConfig,
+} from '@cartrelay/core/admin-contract';
+import { useState } from 'react';
+import type { ApiFailure } from '../api.ts';
+import { useAnnounce } from '../components/Announcer.tsx';
+import { TextField } from '../components/Field.tsx';
+import { ErrorAlert } from '../components/LoadState.tsx';
+import type { PageProps } from './page-props.ts';
+
+interface ConnectionDraft {
+  readonly accountSid: string;
+  readonly authToken: string;
+  readonly campaignId: string;
+  readonly actionTrackerId: string;
+}
+
+/** The schema's first message for a value, or undefined when it is fine (or not typed yet). */
+const schemaMessage = (schema: typeof AccountSidSchema | typeof AuthTokenSchema, value: string): string | undefined => {
+  if (value.trim() === '') return undefined;
+  const parsed = schema.safeParse(value);
+  return parsed.success ? undefined : parsed.error.issues[0]?.message;
+};
+
+export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
+  const announce = useAnnounce();
+  const [draft, setDraft] = useState<ConnectionDraft>(() => ({
+    accountSid: shop.connection.accountSid ?? '',
+    authToken: '',
+    campaignId: shop.config?.program.campaignId ?? '',
+    actionTrackerId: shop.config?.program.actionTrackerId ?? '',
+  }));
+  const [busy, setBusy] = useState<'saving' | 'testing' | null>(null);
+  const [failure, setFailure] = useState<{ title: string; failure: ApiFailure } | null>(null);
+  const [testResult, setTestResult] = useState<ConnectionTestResult | null>(null);
+
+  const set = (change: Partial<ConnectionDraft>) => setDraft((current) => ({ ...current, ...change }));
+
+  // The whole configuration with the typed program, through the server's own schema.
+  const configInput = shop.config
+    ? { ...shop.config, program: { campaignId: draft.campaignId, actionTrackerId: draft.actionTrackerId } }
+    : { version: 1, program: { campaignId: draft.campaignId, actionTrackerId: draft.actionTrackerId } };
+  const configCheck = parseTrackingConfig(configInput);
+  const configProblem = (path: string) =>
+    configCheck.ok ? failure?.failure.problems.find((p: FieldProblem) => p.path === path)?.message : configCheck.error.find((p) => p.path === path)?.message;
+
+  const sidError = draft.accountSid.trim() === '' ? 'Enter the Account SID from impact.com (Settings › API).' : schemaMessage(AccountSidSchema, draft.accountSid);
+  const tokenMissing = draft.authToken.trim() === '' && !shop.connection.authTokenSet;
+  const tokenError = schemaMessage(AuthTokenSchema, draft.authToken);
+  const campaignError = draft.campaignId === '' ? undefined : configProblem('program.campaignId');
+  const trackerError = draft.actionTrackerId === '' ? undefined : configProblem('program.actionTrackerId');
+  const canSave = !busy && !sidError && !tokenMissing && !tokenError && configCheck.ok;
+  const missing = [
+    draft.accountSid.trim() === '' && 'Account SID',
+    tokenMissing && 'Auth Token',
+    draft.campaignId.trim() === '' && 'program id',
+    draft.actionTrackerId.trim() === '' && 'action tracker id',
+  ].filter((name): name is string => typeof name === 'string');
+
+  const save = async () => {
+    setBusy('saving');
+    setFailure(null);
+    const token = draft.authToken.trim();
+    const connection = await api.saveConnection({ accountSid: draft.accountSid.trim(), ...(token !== '' && { authToken: token }) });
+    if (!connection.ok) {
+      setBusy(null);
+      setFailure({ title: 'The impact.com credentials were not saved.', failure: connection.error });
+      return;
+    }
+    onShopChange(connection.value);
+    const config = await api.saveConfig(configCheck.ok ? configCheck.value : configInput);
+    setBusy(null);
+    if (!config.ok) {
+      setFailure({ title: 'The credentials were saved, but the program was not.', failure: config.error });
+      return;
+    }
+    onShopChange(config.value);
+    set({ authToken: '' });
+    announce('Connection saved.');
+  };
+
+  const test = async () => {
+    setBusy('testing');
+    setFailure(null);
+    setTestResult(null);
+    const token = draft.authToken.trim();
+    const result = await api.testConnection({
+      ...(draft.accountSid.trim() !== '' && { accountSid: draft.accountSid.trim() }),
+      ...(token !== '' && { authToken: token }),
+      ...(/^\d{1,10}$/.test(draft.campaignId.trim()) && { campaignId: draft.campaignId.trim() }),
+    });
+    setBusy(null);
+    if (!result.ok) {
+      setFailure({ title: 'The connection could not be tested.', failure: result.error });
+      return;
+    }
+    setTestResult(result.value);
+    announce(result.value.ok ? `Connection works: ${result.value.message}` : `Connection failed: ${result.value.message}`);
+  };
+
+  return (
+    <section aria-labelledby="connection-heading">
+      <h2 id="connection-heading">Connection</h2>
+      <p>Your impact.com API credentials (Settings › API in impact.com) and the program conversions are reported to.</p>
+      {!shop.config && <p className="notice">Save these first: nothing is sent to impact.com until the program id is saved.</p>}
+      <form
+        className="form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (canSave) void save();
+        }}
+      >
+        <TextField
+          label="Account SID"
+          value={draft.accountSid}
+          error={draft.accountSid === '' ? undefined : sidError}
+          onChange={(accountSid) => set({ accountSid })}
+        />
+        <TextField
+          label="Auth Token"
+          type="password"
+          autoComplete="new-password"
+          value={draft.authToken}
+          error={tokenError}
+          hint={shop.connection.authTokenSet ? 'A token is saved; leave this blank to keep it.' : 'Shown next to the Account SID in impact.com.'}
+          onChange={(authToken) => set({ authToken })}
+        />
+        <TextField
+          label="Program id"
+          inputMode="numeric"
+          value={draft.campaignId}
+          error={campaignError}
+          hint="The program's (campaign's) id in impact.com."
+          onChange={(campaignId) => set({ campaignId })}
+        />
+        <TextField
+          label="Action tracker id"
+          inputMode="numeric"
+          value={draft.actionTrackerId}
+          error={trackerError}
+          hint="The event type sales are reported as."
+          onChange={(actionTrackerId) => set({ actionTrackerId })}
+        />
+        {failure && <ErrorAlert title={failure.title} failure={failure.failure} />}
+        {testResult && (
+          <p className={testResult.ok ? 'result result-ok' : 'result result-bad'}>
+            <strong>{testResult.ok ? 'Connection works.' : 'Connection failed.'}</strong> {testResult.message}
+          </p>
+        )}
+        <div className="toolbar">
+          <button type="submit" className="primary" disabled={!canSave} aria-busy={busy === 'saving' || undefined}>
+            {busy === 'saving' ? 'Saving…' : 'Save connection'}
+          </button>
+          <button type="button" disabled={busy !== null} aria-busy={busy === 'testing' || undefined} onClick={() => void test()}>
+            {busy === 'testing' ? 'Testing…' : 'Test connection'}
+          </button>
+          {!canSave && !busy && (
+            <span className="save-hint">{missing.length > 0 ? `Enter the ${missing.join(', ')} to save.` : 'Fix the fields marked above to save.'}</span>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}
