@@ -1,0 +1,331 @@
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A fake Shopify Admin API on 127.0.0.1 for tests: the OAuth token endpoint (authorization code
+ * grant and token exchange) and the GraphQL endpoint with the operations CartRelay sends, a cost
+ * report and a leaky bucket. `createShopifyApi({ adminApiUrl })` sends the library's requests here,
+ * naming the shop in `X-Shopify-Shop-Domain`.
+ *
+ * GraphQL operations are told apart by their text (the fake has no schema): `webPixelCreate`,
+ * `webPixelUpdate`, `webPixel {`, `orders(` and `order(id` — and answer with the stored data as
+ * given, whatever the selection.
+ */
+
+export interface FakeShopOptions {
+  /** The shop's IANA zone, answered as `shop.ianaTimezone`. Default America/New_York. */
+  readonly timezone?: string;
+}
+
+export interface FakeShopifyOptions {
+  readonly apiKey: string;
+  readonly apiSecret: string;
+  readonly shops?: Readonly<Record<string, FakeShopOptions>>;
+  /** The cost bucket per shop (Shopify standard: 1,000 points, 50 restored a second). */
+  readonly bucket?: { readonly maximumAvailable: number; readonly restoreRate: number };
+  readonly scope?: string;
+}
+
+export interface FakeShopifyCall {
+  readonly method: string;
+  readonly path: string;
+  readonly shop: string | null;
+  /** GraphQL: which operation the fake recognised; OAuth: the grant. */
+  readonly operation: string;
+  readonly variables: Record<string, unknown>;
+  readonly status: number;
+}
+
+export interface FakeShopify {
+  readonly url: string;
+  close(): Promise<void>;
+  /** Adds or replaces an order (a GraphQL Order node with at least `id` and `updatedAt`). */
+  addOrder(shop: string, node: Record<string, unknown>): void;
+  readonly orders: Map<string, Array<Record<string, unknown>>>;
+  readonly calls: FakeShopifyCall[];
+  readonly pixels: Map<string, { id: string; settings: string }>;
+  /** An access token the GraphQL endpoint accepts for this shop, as if the app had been installed. */
+  issueAccessToken(shop: string): string;
+  /** A one-time authorization code for the code grant, as Shopify puts in the OAuth callback. */
+  issueAuthorizationCode(shop: string): string;
+  /** Empties a shop's bucket (to provoke THROTTLED answers). */
+  drainBucket(shop: string): void;
+}
+
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ID_TOKEN = 'urn:ietf:params:oauth:token-type:id_token';
+const OFFLINE_TOKEN = 'urn:shopify:params:oauth:token-type:offline-access-token';
+const ONLINE_TOKEN = 'urn:shopify:params:oauth:token-type:online-access-token';
+
+/** Requested costs the fake charges (simplified from Shopify's: each object 1, a connection 2 + first × node). */
+const ORDER_REQUESTED_COST = 100;
+const MUTATION_COST = 10;
+
+export async function startFakeShopify(options: FakeShopifyOptions): Promise<FakeShopify> {
+  const bucketSize = options.bucket ?? { maximumAvailable: 1000, restoreRate: 50 };
+  const scope = options.scope ?? 'read_orders,write_pixels,read_customer_events';
+  const orders = new Map<string, Array<Record<string, unknown>>>();
+  const pixels = new Map<string, { id: string; settings: string }>();
+  const calls: FakeShopifyCall[] = [];
+  const tokens = new Map<string, string>(); // token → shop
+  const codes = new Map<string, string>(); // code → shop
+  const buckets = new Map<string, { available: number; at: number }>();
+
+  const issueAccessToken = (shop: string) => {
+    const token = `shpat_${randomBytes(16).toString('hex')}`;
+    tokens.set(token, shop);
+    return token;
+  };
+
+  const bucket = (shop: string) => {
+    const now = Date.now();
+    const state = buckets.get(shop) ?? { available: bucketSize.maximumAvailable, at: now };
+    state.available = Math.min(bucketSize.maximumAvailable, state.available + ((now - state.at) / 1000) * bucketSize.restoreRate);
+    state.at = now;
+    buckets.set(shop, state);
+    return state;
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => send(response, 500, { errors: String(error) }));
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse) {
+    const url = new URL(request.url ?? '/', 'http://fake');
+    const shop = header(request, 'x-shopify-shop-domain');
+    const raw = await readBody(request);
+    const record = (operation: string, variables: Record<string, unknown>, status: number) =>
+      calls.push({ method: request.method ?? 'GET', path: url.pathname, shop, operation, variables, status });
+
+    if (request.method === 'POST' && url.pathname === '/admin/oauth/access_token') {
+      const body = parseForm(raw, header(request, 'content-type'));
+      const [status, answer, grant] = accessToken(body, shop);
+      record(grant, {}, status);
+      return send(response, status, answer);
+    }
+
+    const graphql = /^\/admin\/api\/([\w-]+)\/graphql\.json$/.exec(url.pathname);
+    if (request.method === 'POST' && graphql) {
+      const token = header(request, 'x-shopify-access-token');
+      if (!shop || !token || tokens.get(token) !== shop) {
+        record('unauthorized', {}, 401);
+        return send(response, 401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
+      }
+      let body: { query?: string; variables?: Record<string, unknown> };
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        record('invalid', {}, 400);
+        return send(response, 400, { errors: 'invalid JSON' });
+      }
+      const query = body.query ?? '';
+      const variables = body.variables ?? {};
+      const [operation, requested, run] = operationFor(shop, query, variables);
+      const state = bucket(shop);
+      const throttleStatus = () => ({ maximumAvailable: bucketSize.maximumAvailable, currentlyAvailable: Math.floor(state.available), restoreRate: bucketSize.restoreRate });
+      if (state.available < requested) {
+        record(`${operation} (throttled)`, variables, 200);
+        return send(response, 200, {
+          errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/limits' } }],
+          extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus() } },
+        });
+      }
+      const { data, actual } = run();
+      state.available -= actual;
+      record(operation, variables, 200);
+      return send(response, 200, { data, extensions: { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: throttleStatus() } } });
+    }
+    record('not found', {}, 404);
+    send(response, 404, { errors: 'Not Found' });
+  }
+
+  function accessToken(body: Record<string, string>, shop: string | null): [number, unknown, string] {
+    if (body.client_id !== options.apiKey || body.client_secret !== options.apiSecret) {
+      return [401, { error: 'invalid_client', error_description: 'Client credentials are invalid' }, body.grant_type ?? 'authorization_code'];
+    }
+    if (!shop) return [400, { error: 'invalid_request', error_description: 'no shop' }, 'unknown'];
+    if (body.grant_type === TOKEN_EXCHANGE) {
+      if (body.subject_token_type !== ID_TOKEN || ![OFFLINE_TOKEN, ONLINE_TOKEN].includes(body.requested_token_type ?? '')) {
+        return [400, { error: 'invalid_request', error_description: 'unsupported token types' }, 'token_exchange'];
+      }
+      const claims = verifyJwt(body.subject_token ?? '', options.apiSecret);
+      const now = Math.floor(Date.now() / 1000);
+      if (!claims || claims.aud !== options.apiKey || claims.dest !== `https://${shop}` || typeof claims.exp !== 'number' || claims.exp < now) {
+        return [400, { error: 'invalid_subject_token', error_description: 'The session token is invalid or expired' }, 'token_exchange'];
+      }
+      return [200, { access_token: issueAccessToken(shop), scope }, 'token_exchange'];
+    }
+    if (body.grant_type === undefined || body.grant_type === 'authorization_code') {
+      if (!body.code || codes.get(body.code) !== shop) return [400, { error: 'invalid_request', error_description: 'The authorization code was not found or was already used' }, 'authorization_code'];
+      codes.delete(body.code);
+      return [200, { access_token: issueAccessToken(shop), scope }, 'authorization_code'];
+    }
+    return [400, { error: 'unsupported_grant_type' }, body.grant_type];
+  }
+
+  type Run = () => { data: unknown; actual: number };
+  function operationFor(shop: string, query: string, variables: Record<string, unknown>): [string, number, Run] {
+    if (query.includes('webPixelCreate')) {
+      return ['webPixelCreate', MUTATION_COST, () => {
+        const settings = String((variables.webPixel as { settings?: string } | undefined)?.settings ?? '');
+        if (pixels.has(shop)) {
+          return { data: { webPixelCreate: { userErrors: [{ code: 'TAKEN', field: ['webPixel'], message: 'Web pixel is taken.' }], webPixel: null } }, actual: MUTATION_COST };
+        }
+        const pixel = { id: `gid://shopify/WebPixel/${pixels.size + 1}`, settings };
+        pixels.set(shop, pixel);
+        return { data: { webPixelCreate: { userErrors: [], webPixel: pixel } }, actual: MUTATION_COST };
+      }];
+    }
+    if (query.includes('webPixelUpdate')) {
+      return ['webPixelUpdate', MUTATION_COST, () => {
+        const existing = pixels.get(shop);
+        if (!existing || existing.id !== variables.id) {
+          return { data: { webPixelUpdate: { userErrors: [{ code: 'NOT_FOUND', field: ['id'], message: 'Web pixel not found.' }], webPixel: null } }, actual: MUTATION_COST };
+        }
+        const pixel = { id: existing.id, settings: String((variables.webPixel as { settings?: string } | undefined)?.settings ?? '') };
+        pixels.set(shop, pixel);
+        return { data: { webPixelUpdate: { userErrors: [], webPixel: pixel } }, actual: MUTATION_COST };
+      }];
+    }
+    if (/\bwebPixel\s*\{/.test(query)) {
+      return ['webPixel', 1, () => ({ data: { webPixel: pixels.get(shop) ?? null }, actual: 1 })];
+    }
+    if (/\borders\s*\(/.test(query)) {
+      const first = Number(variables.first ?? 50);
+      return ['orders', 3 + first, () => {
+        const page = listOrders(shop, first, variables.after as string | null | undefined, variables.query as string | null | undefined);
+        return {
+          data: { shop: { ianaTimezone: options.shops?.[shop]?.timezone ?? 'America/New_York' }, orders: page },
+          actual: 3 + page.nodes.length,
+        };
+      }];
+    }
+    if (/\border\s*\(\s*id/.test(query)) {
+      return ['order', ORDER_REQUESTED_COST, () => {
+        const order = (orders.get(shop) ?? []).find((node) => node.id === variables.id) ?? null;
+        const lines = ((order?.lineItems as { nodes?: unknown[] } | undefined)?.nodes ?? []).length;
+        return { data: { order }, actual: 5 + 3 * lines };
+      }];
+    }
+    return ['unknown', 1, () => ({ data: null, actual: 1 })];
+  }
+
+  /** updated_at:>='ISO' filter, UPDATED_AT order (then id), opaque cursors. */
+  function listOrders(shop: string, first: number, after: string | null | undefined, search: string | null | undefined) {
+    const since = /updated_at:>=\s*'?([^'\s]+)'?/.exec(search ?? '')?.[1];
+    const key = (node: Record<string, unknown>) => [Date.parse(String(node.updatedAt)), String(node.id)] as const;
+    const sorted = (orders.get(shop) ?? [])
+      .filter((node) => !since || Date.parse(String(node.updatedAt)) >= Date.parse(since))
+      .sort((a, b) => key(a)[0] - key(b)[0] || key(a)[1].localeCompare(key(b)[1]));
+    let start = 0;
+    if (after) {
+      const [time, id] = JSON.parse(Buffer.from(after, 'base64url').toString()) as [number, string];
+      start = sorted.findIndex((node) => key(node)[0] > time || (key(node)[0] === time && key(node)[1].localeCompare(id) > 0));
+      if (start < 0) start = sorted.length;
+    }
+    const slice = sorted.slice(start, start + first);
+    const last = slice.at(-1);
+    return {
+      nodes: slice.map((node) => ({ id: node.id, updatedAt: node.updatedAt })),
+      pageInfo: { hasNextPage: start + first < sorted.length, endCursor: last ? Buffer.from(JSON.stringify(key(last))).toString('base64url') : null },
+    };
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+    addOrder(shop, node) {
+      const list = orders.get(shop) ?? [];
+      const index = list.findIndex((existing) => existing.id === node.id);
+      if (index >= 0) list[index] = node;
+      else list.push(node);
+      orders.set(shop, list);
+    },
+    orders,
+    calls,
+    pixels,
+    issueAccessToken,
+    issueAuthorizationCode(shop) {
+      const code = randomUUID().replaceAll('-', '');
+      codes.set(code, shop);
+      return code;
+    },
+    drainBucket(shop) {
+      buckets.set(shop, { available: 0, at: Date.now() });
+    },
+  };
+}
+
+/**
+ * A session token as App Bridge gives the embedded app: HS256 JWT signed with the app secret.
+ * Claims per https://shopify.dev/docs/apps/build/authentication-authorization/session-tokens
+ */
+export function signSessionToken(input: { apiKey: string; apiSecret: string; shop: string; sub?: string; exp?: number; now?: number }): string {
+  const now = Math.floor((input.now ?? Date.now()) / 1000);
+  const claims = {
+    iss: `https://${input.shop}/admin`,
+    dest: `https://${input.shop}`,
+    aud: input.apiKey,
+    sub: input.sub ?? '42',
+    exp: input.exp ?? now + 60,
+    nbf: now,
+    iat: now,
+    jti: randomUUID(),
+    sid: randomBytes(16).toString('hex'),
+  };
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`;
+  return `${unsigned}.${createHmac('sha256', input.apiSecret).update(unsigned).digest('base64url')}`;
+}
+
+function verifyJwt(token: string, secret: string): Record<string, unknown> | null {
+  const [head, payload, signature] = token.split('.');
+  if (!head || !payload || !signature) return null;
+  const expected = createHmac('sha256', secret).update(`${head}.${payload}`).digest();
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  try {
+    const header = JSON.parse(Buffer.from(head, 'base64url').toString()) as { alg?: string };
+    if (header.alg !== 'HS256') return null;
+    return JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+function header(request: IncomingMessage, name: string): string | null {
+  const value = request.headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The library posts JSON; Shopify's docs show form bodies too. Both are accepted. */
+function parseForm(raw: string, contentType: string | null): Record<string, string> {
+  if (contentType?.includes('application/json')) {
+    try {
+      const parsed = JSON.parse(raw) as Record<string, unknown>;
+      return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
+    } catch {
+      return {};
+    }
+  }
+  return Object.fromEntries(new URLSearchParams(raw));
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
