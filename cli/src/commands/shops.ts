@@ -62,7 +62,7 @@ async function addShop(args: string[], runtime: Runtime, io: Io): Promise<number
     webhookSecret: values['webhook-secret'] ?? null,
     accessToken: values['access-token'] ?? null,
   });
-  io.stdout(`${JSON.stringify({ id: shop.id, platform: shop.platform, shop: shop.shopKey, impactAccountSid: shop.impact.accountSid })}\n`);
+  io.stdout(`${JSON.stringify({ id: shop.id, platform: shop.platform, shop: shop.shopKey, impactAccountSid: shop.impact?.accountSid ?? null })}\n`);
   return 0;
 }
 
@@ -75,7 +75,7 @@ async function listShops(args: string[], runtime: Runtime, io: Io): Promise<numb
     shop: shop.shopKey,
     active: shop.active,
     impactAccountSid: shop.impactAccountSid,
-    campaignId: shop.config.program.campaignId,
+    campaignId: shop.config?.program.campaignId ?? null,
     webhookSecret: shop.webhookSecretSealed ? 'set' : 'none',
     accessToken: shop.accessTokenSealed ? 'set' : 'none',
   }));

@@ -7,6 +7,11 @@ import type { Order } from '../order/order.ts';
  */
 export function customerKeys(order: Order | null): { idKey: string | null; emailKey: string | null } {
   if (!order) return { idKey: null, emailKey: null };
-  const email = order.customer.email?.trim().toLowerCase();
-  return { idKey: order.customer.id, emailKey: email ? hashEmail(email, 'sha256') : null };
+  const email = order.customer.email?.trim();
+  return { idKey: order.customer.id, emailKey: email ? emailKey(email) : null };
+}
+
+/** The ledger's key for an email: SHA-256 of it trimmed and lower-cased. */
+export function emailKey(email: string): string {
+  return hashEmail(email.trim().toLowerCase(), 'sha256');
 }

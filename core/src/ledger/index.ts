@@ -11,3 +11,4 @@ export {
   planOrderEvent,
 } from './order-lifecycle.ts';
 export { customerKeys } from './customer-keys.ts';
+export { TEST_ACTION_REVERSAL_DELAY_MS, type TestActionPlan, planTestAction } from './test-action.ts';

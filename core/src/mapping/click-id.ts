@@ -18,7 +18,7 @@ export function findClickAttribution(order: Order, param: string): ClickAttribut
   const candidates: Array<{ source: string; value: string | null | undefined }> = [
     { source: `landing URL parameter ${param}`, value: landingQuery?.get(param) },
     { source: `order attribute ${param}`, value: order.attributes.find((a) => a.name === param)?.value },
-    { source: 'captured click (storefront)', value: order.capturedClickId },
+    { source: `captured click (${order.capturedClickSource ?? 'storefront'})`, value: order.capturedClickId },
   ];
   let clickId: string | null = null;
   for (const { source, value } of candidates) {

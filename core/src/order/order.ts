@@ -85,6 +85,10 @@ export const OrderSchema = z.object({
   attributes: z.array(z.object({ name: z.string(), value: z.string() })),
   /** A click id captured outside the order payload (storefront script, pixel beacon). */
   capturedClickId: z.string().nullable(),
+  /** Where `capturedClickId` came from ("pixel", "customer journey"), for explanations. */
+  capturedClickSource: z.string().nullable().optional(),
+  /** The checkout's token, which a pixel's beacon may name instead of the order id. */
+  checkoutToken: z.string().nullable().optional(),
   customer: z.object({
     /** Platform customer id of a registered customer; null for guests. */
     id: id.nullable(),

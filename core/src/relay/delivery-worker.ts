@@ -52,10 +52,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): { deliver:
     const started = now();
     const shop = await shops.get(delivery.shopId);
     const paused = pausedUntil.get(delivery.shopId) ?? 0;
-    if (!shop?.active || paused > started) {
-      // Not sent: held back until the shop is active again or its account's rate limit resets.
+    if (!shop?.active || !shop.impact || paused > started) {
+      // Not sent: held back until the shop is active (reinstalled) and connected again, or its account's rate limit resets.
       const until = paused > started ? paused : started + 3_600_000;
-      return { recorded: outcomes.submit({ id: delivery.id, held: { until, reason: !shop?.active ? 'shop inactive' : 'account rate-limited' } }) };
+      const reason = !shop?.active ? 'shop inactive' : !shop.impact ? 'impact.com account not connected' : 'account rate-limited';
+      return { recorded: outcomes.submit({ id: delivery.id, held: { until, reason } }) };
     }
     const answer = await impact.send(delivery, shop.impact);
     const finished = now();
@@ -108,7 +109,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): { deliver:
       const due = await store.claimSubmissionChecks(batchSize, leaseMs, now());
       for (const delivery of due) {
         const shop = await shops.get(delivery.shopId);
-        if (!shop || !delivery.queuedUri) continue;
+        if (!shop?.impact || !delivery.queuedUri) continue;
         const answer = await impact.getSubmission(delivery.queuedUri, shop.impact);
         if (answer.kind === 'complete') await store.recordSubmissionCheck(delivery.id, { status: 'complete' });
         else if (answer.kind === 'error') {

@@ -60,7 +60,10 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
       const shop = await shops.find(platform, shopKey);
       // Until a signature holds, nothing the request says becomes a metric label (unbounded series).
-      if (!shop) return reply(404, 'unknown_shop', undefined, `unknown ${platform} shop ${shopKey}`);
+      if (!shop) {
+        if (identity.value.unknownShopHasNothing && signedWithAppSecret) return reply(200, 'nothing_held', topic);
+        return reply(404, 'unknown_shop', undefined, `unknown ${platform} shop ${shopKey}`);
+      }
       if (!signedWithAppSecret) {
         // Signed with a secret agreed with this shop: checked once the shop is known.
         const verified = adapter.webhooks.verify(raw, { appSecret, shopSecret: shop.webhookSecret });

@@ -25,6 +25,8 @@ export interface RelayOptions {
   readonly retryPolicy?: RetryPolicy;
   /** How long a claimed webhook or delivery stays with this process before another may take it over. */
   readonly leaseMs?: number;
+  /** How long after an order was placed its conversion may wait for a click id (a pixel's beacon). */
+  readonly clickWaitMs?: number;
   /** false: accept webhooks only (benchmarks of the write path). */
   readonly workers?: boolean;
 }
@@ -48,6 +50,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     adapters,
     logger,
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+    clickWaitMs: options.clickWaitMs ?? 0,
     onProcessed: (outcome) => {
       metrics.processed.inc({ outcome });
       // Processing has just enqueued deliveries: send them now rather than at the next idle poll.

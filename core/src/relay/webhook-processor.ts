@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import { parseJson } from '../json/parse-json.ts';
 import type { OrderEvent } from '../ledger/order-lifecycle.ts';
+import type { Order } from '../order/order.ts';
 import type { PlatformAdapter } from '../platform/platform-adapter.ts';
 import { describePayloadError } from '../platform/platform-adapter.ts';
 import type { ShopDirectory } from '../shops/shop-directory.ts';
 import type { ApplyOrderEvent, Store, WebhookRow } from '../store/store.ts';
+import { enrichOrder } from './order-enrichment.ts';
 
 export interface WebhookProcessorOptions {
   readonly store: Store;
@@ -17,6 +19,8 @@ export interface WebhookProcessorOptions {
   /** Tries before a webhook that keeps failing (a platform API down for days) is given up. */
   readonly maxAttempts?: number;
   readonly onProcessed?: (outcome: ProcessedOutcome) => void;
+  /** How long after an order was placed its conversion may wait for a click id from a beacon or journey (ms). */
+  readonly clickWaitMs?: number;
 }
 
 type ProcessedOutcome = 'planned' | 'no_change' | 'ignored' | 'failed' | 'retry';
@@ -25,7 +29,10 @@ type ProcessedOutcome = 'planned' | 'no_change' | 'ignored' | 'failed' | 'retry'
 type Decision =
   | { readonly kind: 'event'; readonly input: ApplyOrderEvent }
   | { readonly kind: 'finish'; readonly status: 'done' | 'failed'; readonly outcome: string }
-  | { readonly kind: 'retry'; readonly outcome: string; readonly availableAt: number };
+  /** A change to the shop itself (uninstall, privacy requests), made once the batch's order events are saved. */
+  | { readonly kind: 'shop_change'; readonly run: () => Promise<string> }
+  /** `uncounted`: a wait, not a failure (the shop is not configured yet, a click id may still come). */
+  | { readonly kind: 'retry'; readonly outcome: string; readonly availableAt: number; readonly uncounted?: boolean };
 
 /**
  * Turns stored webhooks into ledger changes, a batch at a time: interpret each (plugin), fetch the
@@ -38,12 +45,12 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): () => 
   const leaseMs = options.leaseMs ?? 30_000;
   const maxAttempts = options.maxAttempts ?? 20;
   const report = options.onProcessed ?? (() => undefined);
+  const clickWaitMs = options.clickWaitMs ?? 0;
 
   async function decide(webhook: WebhookRow): Promise<Decision> {
     const shop = await shops.get(webhook.shopId);
     const adapter = shop ? adapters.get(shop.platform) : undefined;
     if (!shop || !adapter) return { kind: 'finish', status: 'failed', outcome: `no adapter for shop ${webhook.shopId}` };
-    if (!shop.active) return { kind: 'finish', status: 'done', outcome: 'shop inactive (uninstalled)' };
 
     const payload = parseJson(webhook.body);
     if (!payload.ok) return { kind: 'finish', status: 'failed', outcome: `invalid JSON: ${payload.error}` };
@@ -52,18 +59,47 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): () => 
     const meaning = interpreted.value;
     if (meaning.kind === 'ignored') return { kind: 'finish', status: 'done', outcome: meaning.reason };
 
+    // The shop's lifecycle and privacy requests apply whatever state the shop is in: shop/redact comes
+    // two days after the uninstall.
+    switch (meaning.kind) {
+      case 'shop_uninstalled':
+        return { kind: 'shop_change', run: async () => (await shops.setActive(shop.id, false), 'shop deactivated (uninstalled); its ledger is kept') };
+      case 'shop_redact':
+        return { kind: 'shop_change', run: async () => (await shops.remove(shop.id), 'shop data deleted') };
+      case 'customer_data_request':
+        return {
+          kind: 'shop_change',
+          run: async () => {
+            const exported = await store.exportCustomerData(shop.id, meaning.customer, meaning.requestId, now());
+            return `customer data exported for the merchant: ${exported.orders.length} order(s)`;
+          },
+        };
+      case 'customer_redact':
+        return { kind: 'shop_change', run: async () => `customer redacted from ${await store.redactCustomer(shop.id, meaning.customer, now())} order(s)` };
+    }
+
+    if (!shop.active) return { kind: 'finish', status: 'done', outcome: 'shop inactive (uninstalled)' };
+    const config = shop.config;
+    // Installed but not set up yet: kept until the merchant saves a configuration (which releases it).
+    if (!config) return { kind: 'retry', outcome: 'waiting for the shop to be configured', availableAt: now() + 3_600_000, uncounted: true };
+
     const event = (platformOrderId: string, orderEvent: OrderEvent): Decision => ({
       kind: 'event',
-      input: { webhookId: webhook.id, shopId: shop.id, platformOrderId, event: orderEvent, config: shop.config, now: now() },
+      input: { webhookId: webhook.id, shopId: shop.id, platformOrderId, event: orderEvent, config, now: now() },
     });
-    if (meaning.kind === 'order') return event(meaning.order.id, meaning);
+    const orderEvent = async (order: Order): Promise<Decision> => {
+      const enrichment = await enrichOrder(order, { store, receiver: adapter.webhooks, shop: { ...shop, config }, now: now(), clickWaitMs });
+      if (enrichment.kind === 'wait') return { kind: 'retry', outcome: enrichment.reason, availableAt: enrichment.until, uncounted: true };
+      return event(order.id, { kind: 'order', order: enrichment.order });
+    };
+    if (meaning.kind === 'order') return orderEvent(meaning.order);
     if (meaning.kind === 'refund') return event(meaning.platformOrderId, meaning);
     if (meaning.kind === 'order_deleted') return event(meaning.platformOrderId, { kind: 'deleted', platformOrderId: meaning.platformOrderId });
 
     const fetched = adapter.webhooks.fetchOrder
       ? await adapter.webhooks.fetchOrder({ shopKey: shop.shopKey, accessToken: shop.accessToken }, meaning.platformOrderId)
       : { ok: false as const, error: `${shop.platform} cannot fetch orders` };
-    if (fetched.ok) return event(meaning.platformOrderId, { kind: 'order', order: fetched.value });
+    if (fetched.ok) return orderEvent(fetched.value);
     if (webhook.attempts >= maxAttempts) return { kind: 'finish', status: 'failed', outcome: `order fetch failed ${webhook.attempts} times: ${fetched.error}` };
     return { kind: 'retry', outcome: `order fetch failed: ${fetched.error}`, availableAt: now() + Math.min(3_600_000, 5_000 * 2 ** webhook.attempts) };
   }
@@ -99,10 +135,22 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): () => 
         finished.push({ id: webhook.id, status: decision.status, outcome: decision.outcome });
         report(decision.status === 'failed' ? 'failed' : 'ignored');
         if (decision.status === 'failed') logger.warn({ shopId: webhook.shopId, webhookId: webhook.id, topic: webhook.topic, outcome: decision.outcome }, 'webhook not processed');
+      } else if (decision.kind === 'shop_change') {
+        try {
+          const outcome = await decision.run();
+          finished.push({ id: webhook.id, status: 'done', outcome });
+          report('ignored');
+          logger.info({ shopId: webhook.shopId, webhookId: webhook.id, topic: webhook.topic, outcome }, 'shop changed');
+        } catch (error) {
+          await store.retryWebhook(webhook.id, `not applied: ${String(error)}`, now() + Math.min(3_600_000, 5_000 * 2 ** webhook.attempts));
+          report('retry');
+          logger.error({ shopId: webhook.shopId, webhookId: webhook.id, err: error }, 'shop change failed; will retry');
+        }
       } else if (decision.kind === 'retry') {
-        await store.retryWebhook(webhook.id, decision.outcome, decision.availableAt);
+        await store.retryWebhook(webhook.id, decision.outcome, decision.availableAt, { uncounted: decision.uncounted ?? false });
         report('retry');
-        logger.warn({ shopId: webhook.shopId, webhookId: webhook.id, outcome: decision.outcome, retryAt: decision.availableAt }, 'will retry');
+        // A wait (no configuration yet, a click id to come) is expected; a failed fetch is worth a warning.
+        logger[decision.uncounted ? 'debug' : 'warn']({ shopId: webhook.shopId, webhookId: webhook.id, outcome: decision.outcome, retryAt: decision.availableAt }, 'will retry');
       }
     }
     await store.finishWebhooks(finished, now());

@@ -9,8 +9,10 @@ export interface Shop {
   readonly platform: string;
   readonly shopKey: string;
   readonly active: boolean;
-  readonly config: TrackingConfig;
-  readonly impact: ImpactCredentials;
+  /** null until the merchant configures tracking (a shop installed from a marketplace starts so). */
+  readonly config: TrackingConfig | null;
+  /** null until the merchant connects their impact.com account. */
+  readonly impact: ImpactCredentials | null;
   readonly webhookSecret: string | null;
   readonly accessToken: string | null;
 }
@@ -57,6 +59,47 @@ export class ShopDirectory {
     return this.#open(row);
   }
 
+  /**
+   * A store app's install (or reinstall): the shop is created unconfigured, or reactivated with its
+   * ledger and configuration intact, and its new access token saved.
+   */
+  async install(input: { platform: string; shopKey: string; accessToken: string | null }, now = Date.now()): Promise<Shop> {
+    const existing = await this.#store.findShop(input.platform, input.shopKey);
+    if (existing) {
+      await this.#store.updateShop(existing.id, { active: true, ...(input.accessToken ? { accessTokenSealed: this.#box.seal(input.accessToken) } : {}) }, now);
+      this.#forget();
+      return (await this.get(existing.id, now))!;
+    }
+    const row = await this.#store.addShop(
+      {
+        platform: input.platform,
+        shopKey: input.shopKey,
+        config: null,
+        impactAccountSid: null,
+        impactAuthTokenSealed: null,
+        webhookSecretSealed: null,
+        accessTokenSealed: input.accessToken ? this.#box.seal(input.accessToken) : null,
+      },
+      now,
+    );
+    return this.#open(row);
+  }
+
+  /** Saves the impact.com credentials; without a token, the saved one stays. */
+  async setConnection(id: number, connection: { accountSid: string; authToken?: string | undefined }, now = Date.now()): Promise<void> {
+    await this.#store.updateShop(
+      id,
+      { impactAccountSid: connection.accountSid, ...(connection.authToken ? { impactAuthTokenSealed: this.#box.seal(connection.authToken) } : {}) },
+      now,
+    );
+    this.#forget();
+  }
+
+  async remove(id: number): Promise<void> {
+    await this.#store.deleteShop(id);
+    this.#forget();
+  }
+
   async find(platform: string, shopKey: string, now = Date.now()): Promise<Shop | null> {
     const key = `${platform} ${shopKey}`;
     const cached = this.#byKey.get(key);
@@ -80,9 +123,11 @@ export class ShopDirectory {
     return (await this.#store.listShops()).map((row) => this.#open(row));
   }
 
+  /** Saves the tracking configuration; webhooks that waited for it are due at once. */
   async setConfig(id: number, config: TrackingConfig, now = Date.now()): Promise<void> {
     await this.#store.updateShop(id, { config }, now);
     this.#forget();
+    await this.#store.releaseWebhooks(id, now);
   }
 
   async setActive(id: number, active: boolean, now = Date.now()): Promise<void> {
@@ -102,7 +147,7 @@ export class ShopDirectory {
       shopKey: row.shopKey,
       active: row.active,
       config: row.config,
-      impact: { accountSid: row.impactAccountSid, authToken: this.#box.open(row.impactAuthTokenSealed) },
+      impact: row.impactAccountSid && row.impactAuthTokenSealed ? { accountSid: row.impactAccountSid, authToken: this.#box.open(row.impactAuthTokenSealed) } : null,
       webhookSecret: row.webhookSecretSealed ? this.#box.open(row.webhookSecretSealed) : null,
       accessToken: row.accessTokenSealed ? this.#box.open(row.accessTokenSealed) : null,
     };

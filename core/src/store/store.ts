@@ -17,6 +17,35 @@ export interface Store {
   getShop(id: number): Promise<ShopRow | null>;
   listShops(): Promise<ShopRow[]>;
   updateShop(id: number, patch: ShopPatch, now: number): Promise<void>;
+  /** Deletes the shop and everything held for it (Shopify's shop/redact): ledger, queues, captures, sessions. */
+  deleteShop(id: number): Promise<void>;
+
+  /** A store app's sessions (OAuth access tokens), sealed by the caller. */
+  saveAppSession(session: AppSession, now: number): Promise<void>;
+  loadAppSession(id: string): Promise<AppSession | null>;
+  deleteAppSessions(ids: readonly string[]): Promise<void>;
+  findAppSessions(platform: string, shopKey: string): Promise<AppSession[]>;
+
+  /**
+   * Records a click id captured outside the order (a pixel's beacon). The first capture of an order
+   * stays: a later beacon, forged or not, never replaces it.
+   */
+  recordClickCapture(capture: ClickCapture): Promise<'recorded' | 'already_captured'>;
+  /** The capture for an order, by its id or its checkout token. */
+  findClickCapture(shopId: number, platformOrderId: string, checkoutToken: string | null): Promise<ClickCapture | null>;
+
+  /** Where a shop's periodic job (reconciliation) got to. */
+  readCursor(shopId: number, name: string): Promise<string | null>;
+  saveCursor(shopId: number, name: string, value: string, now: number): Promise<void>;
+
+  /** Everything held on one customer of a shop (a privacy-law data request), saved for the merchant. */
+  exportCustomerData(shopId: number, customer: CustomerRef, requestId: string | null, now: number): Promise<CustomerDataExport>;
+  listCustomerDataExports(shopId: number): Promise<CustomerDataExport[]>;
+  /**
+   * Removes one customer's personal data (ids, email hashes, IPs, user agents, raw payloads that name
+   * them) from the shop's ledger and queues; what was sold and for how much stays. Returns the orders touched.
+   */
+  redactCustomer(shopId: number, customer: CustomerRef, now: number): Promise<number>;
 
   /** Stores verified webhooks in one transaction; a delivery id seen before for the shop is a duplicate. */
   insertWebhooks(webhooks: readonly NewWebhook[]): Promise<Array<'stored' | 'duplicate'>>;
@@ -24,8 +53,14 @@ export interface Store {
   claimWebhooks(limit: number, leaseMs: number, now: number): Promise<WebhookRow[]>;
   /** Ends webhooks without an order change (ignored topic, invalid payload), in one transaction. */
   finishWebhooks(webhooks: ReadonlyArray<{ readonly id: number; readonly status: 'done' | 'failed'; readonly outcome: string }>, now: number): Promise<void>;
-  /** Gives a leased webhook back for a later try (a fetch from the platform failed). */
-  retryWebhook(id: number, outcome: string, availableAt: number): Promise<void>;
+  /**
+   * Gives a leased webhook back for a later try (a fetch from the platform failed). `uncounted`: the
+   * wait was no failure (the shop is not configured yet, a click id may still come), so the claim's
+   * attempt is given back.
+   */
+  retryWebhook(id: number, outcome: string, availableAt: number, options?: { readonly uncounted?: boolean }): Promise<void>;
+  /** Makes a shop's waiting webhooks due now (its configuration was just saved); returns how many. */
+  releaseWebhooks(shopId: number, now: number): Promise<number>;
   /**
    * In one transaction, for each event in turn: loads the order's ledger entry, plans the event
    * (planOrderEvent), saves the entry, enqueues the planned deliveries and marks the webhook done.
@@ -47,6 +82,8 @@ export interface Store {
   requeueDeadDeliveries(shopId: number | null, now: number): Promise<number>;
 
   listOrders(shopId: number, filter: OrderFilter): Promise<OrderListing[]>;
+  /** The ledger status of one order, null when it is not in the ledger. */
+  orderStatus(shopId: number, platformOrderId: string): Promise<OrderListing['status'] | null>;
   listDeliveries(shopId: number, filter: { readonly orderRef?: number | null; readonly since?: number }): Promise<DeliveryListing[]>;
   queueDepth(): Promise<{ webhooks: number; deliveries: number; dead: number }>;
 }
@@ -54,9 +91,10 @@ export interface Store {
 export interface NewShop {
   readonly platform: string;
   readonly shopKey: string;
-  readonly config: TrackingConfig;
-  readonly impactAccountSid: string;
-  readonly impactAuthTokenSealed: string;
+  /** null while a shop installed from a marketplace has not been set up in the admin page. */
+  readonly config: TrackingConfig | null;
+  readonly impactAccountSid: string | null;
+  readonly impactAuthTokenSealed: string | null;
   readonly webhookSecretSealed: string | null;
   readonly accessTokenSealed: string | null;
 }
@@ -166,4 +204,48 @@ export interface DeliveryListing extends DeliveryRow {
   readonly createdAt: number;
   readonly completedAt: number | null;
   readonly attemptLog: readonly DeliveryAttempt[];
+}
+
+export interface AppSession {
+  readonly id: string;
+  readonly platform: string;
+  readonly shopKey: string;
+  /** The platform library's session, serialised and sealed: it holds the access token. */
+  readonly sealed: string;
+}
+
+export interface ClickCapture {
+  readonly shopId: number;
+  /** null when the beacon named only the checkout. */
+  readonly platformOrderId: string | null;
+  readonly checkoutToken: string | null;
+  readonly clickId: string;
+  readonly sharedId: string | null;
+  /** Where it came from: "pixel". */
+  readonly source: string;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+  readonly capturedAt: number;
+}
+
+/** A customer as a privacy request names them: any of id, email and their orders. */
+export interface CustomerRef {
+  readonly customerId: string | null;
+  readonly email: string | null;
+  readonly platformOrderIds: readonly string[];
+}
+
+export interface CustomerDataExport {
+  readonly requestId: string | null;
+  readonly createdAt: number;
+  readonly customerId: string | null;
+  /** The ledger's orders of this customer: what was sent to impact.com about them. */
+  readonly orders: ReadonlyArray<{
+    readonly platformOrderId: string;
+    readonly impactOrderId: string | null;
+    readonly status: string;
+    /** Fields sent to impact.com that identify the customer: CustomerId, CustomerEmail (a hash), IpAddress, UserAgent, ClickId. */
+    readonly sentFields: Readonly<Record<string, string>>;
+    readonly clickCapture: { readonly clickId: string; readonly ip: string | null; readonly userAgent: string | null } | null;
+  }>;
 }

@@ -35,7 +35,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       body: '{"id":1}',
       ...overrides,
     });
-    const sale = (overrides: Partial<Order> = {}) =>
+    const sale = (overrides: Parameters<typeof anOrder>[0] = {}) =>
       anOrder({ id: 'P1', number: '1001', lineItems: [aLine({ id: 'L1', sku: 'A', quantity: 2, subtotal: 2000 as MinorUnits })], ...overrides });
     const apply = async (shopId: number, event: OrderEvent, webhookId: number | null = null, platformOrderId = 'P1') => {
       const [result] = await store.applyOrderEvents([{ webhookId, shopId, platformOrderId, event, config, now }]);
@@ -97,6 +97,109 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.retryWebhook(claimed!.id, 'fetch failed', now + 60_000);
         expect(await store.claimWebhooks(1, 1000, now + 59_999)).toEqual([]);
         expect(await store.claimWebhooks(1, 1000, now + 60_000)).toHaveLength(1);
+      });
+    });
+
+    describe('store apps: unconfigured shops, sessions, captures, cursors', () => {
+      it('keeps a shop installed before it is configured, and releases its waiting webhooks when asked', async () => {
+        const shop = await store.addShop(
+          { platform: 'shopify', shopKey: 'new.myshopify.com', config: null, impactAccountSid: null, impactAuthTokenSealed: null, webhookSecretSealed: null, accessTokenSealed: 'v1.tok' },
+          now,
+        );
+        expect(await store.getShop(shop.id)).toMatchObject({ config: null, impactAccountSid: null, impactAuthTokenSealed: null, accessTokenSealed: 'v1.tok' });
+        await store.insertWebhooks([webhook(shop.id, 'w1')]);
+        const [claimed] = await store.claimWebhooks(10, 1000, now);
+        await store.retryWebhook(claimed!.id, 'waiting for the shop to be configured', now + 3_600_000, { uncounted: true });
+        expect(await store.claimWebhooks(10, 1000, now + 1)).toEqual([]);
+        await store.updateShop(shop.id, { config, impactAccountSid: 'IRnew', impactAuthTokenSealed: 'v1.sealed' }, now + 2);
+        expect(await store.releaseWebhooks(shop.id, now + 2)).toBe(1);
+        const [again] = await store.claimWebhooks(10, 1000, now + 2);
+        // The wait gave its attempt back: this is the second claim, and still counts as the first try.
+        expect(again).toMatchObject({ id: claimed!.id, attempts: 1 });
+        expect(await store.getShop(shop.id)).toMatchObject({ config, impactAccountSid: 'IRnew' });
+      });
+
+      it('saves, loads, finds and deletes app sessions', async () => {
+        await store.saveAppSession({ id: 'offline_a.myshopify.com', platform: 'shopify', shopKey: 'a.myshopify.com', sealed: 'v1.one' }, now);
+        await store.saveAppSession({ id: 'offline_a.myshopify.com', platform: 'shopify', shopKey: 'a.myshopify.com', sealed: 'v1.two' }, now + 1);
+        await store.saveAppSession({ id: 'offline_b.myshopify.com', platform: 'shopify', shopKey: 'b.myshopify.com', sealed: 'v1.b' }, now);
+        expect(await store.loadAppSession('offline_a.myshopify.com')).toEqual({ id: 'offline_a.myshopify.com', platform: 'shopify', shopKey: 'a.myshopify.com', sealed: 'v1.two' });
+        expect((await store.findAppSessions('shopify', 'b.myshopify.com')).map((s) => s.id)).toEqual(['offline_b.myshopify.com']);
+        await store.deleteAppSessions(['offline_a.myshopify.com', 'missing']);
+        expect(await store.loadAppSession('offline_a.myshopify.com')).toBeNull();
+      });
+
+      it('keeps the first click capture of an order or checkout; a later beacon never replaces it', async () => {
+        const shop = await addShop();
+        const capture = { shopId: shop.id, platformOrderId: 'P1', checkoutToken: 'tok1', clickId: 'FIRST', sharedId: null, source: 'pixel', ip: '203.0.113.9', userAgent: 'UA', capturedAt: now };
+        expect(await store.recordClickCapture(capture)).toBe('recorded');
+        expect(await store.recordClickCapture({ ...capture, clickId: 'FORGED', capturedAt: now + 1 })).toBe('already_captured');
+        expect(await store.recordClickCapture({ ...capture, platformOrderId: null, clickId: 'FORGED' })).toBe('already_captured');
+        expect((await store.findClickCapture(shop.id, 'P1', null))?.clickId).toBe('FIRST');
+        expect((await store.findClickCapture(shop.id, 'other', 'tok1'))?.clickId).toBe('FIRST');
+        expect(await store.findClickCapture(shop.id, 'P2', null)).toBeNull();
+      });
+
+      it('reads and saves cursors per shop', async () => {
+        const shop = await addShop();
+        expect(await store.readCursor(shop.id, 'reconcile')).toBeNull();
+        await store.saveCursor(shop.id, 'reconcile', '2026-01-01T00:00:00Z', now);
+        await store.saveCursor(shop.id, 'reconcile', '2026-01-02T00:00:00Z', now);
+        expect(await store.readCursor(shop.id, 'reconcile')).toBe('2026-01-02T00:00:00Z');
+      });
+    });
+
+    describe('privacy requests', () => {
+      const customerOrder = (id: string) =>
+        sale({ id, number: id, customer: { id: 'C9', email: 'Jo@Example.com' }, client: { ip: '198.51.100.7', userAgent: 'Mozilla/5.0 Jo' } });
+
+      it('exports what is held on a customer: orders, identifying fields sent, click captures', async () => {
+        const shop = await addShop();
+        await apply(shop.id, { kind: 'order', order: customerOrder('P1') }, null, 'P1');
+        await apply(shop.id, { kind: 'order', order: sale({ id: 'P2', number: '2', customer: { id: 'OTHER' } }) }, null, 'P2');
+        await store.recordClickCapture({ shopId: shop.id, platformOrderId: 'P1', checkoutToken: null, clickId: 'CK', sharedId: null, source: 'pixel', ip: '198.51.100.7', userAgent: 'UA', capturedAt: now });
+        const exported = await store.exportCustomerData(shop.id, { customerId: null, email: 'jo@example.com', platformOrderIds: [] }, 'req-1', now);
+        expect(exported.orders.map((o) => o.platformOrderId)).toEqual(['P1']);
+        expect(exported.orders[0]).toMatchObject({ impactOrderId: 'P1', status: 'converted', sentFields: { CustomerId: 'C9', IpAddress: '198.51.100.7' }, clickCapture: { clickId: 'CK' } });
+        expect(await store.listCustomerDataExports(shop.id)).toEqual([exported]);
+      });
+
+      it('redacts a customer: ids, email keys, IPs and agents go; what was sold stays', async () => {
+        const shop = await addShop();
+        await apply(shop.id, { kind: 'order', order: customerOrder('P1') }, null, 'P1');
+        const [stored] = await store.insertWebhooks([webhook(shop.id, 'w1', { body: '{"email":"Jo@Example.com"}' })]);
+        expect(stored).toBe('stored');
+        const [claimed] = await store.claimWebhooks(1, 1000, now);
+        await store.finishWebhooks([{ id: claimed!.id, status: 'done', outcome: 'x' }], now);
+        expect(await store.redactCustomer(shop.id, { customerId: 'C9', email: 'Jo@Example.com', platformOrderIds: [] }, now)).toBe(1);
+
+        const [delivery] = await store.listDeliveries(shop.id, {});
+        expect(delivery!.fields).not.toHaveProperty('CustomerId');
+        expect(delivery!.fields).not.toHaveProperty('CustomerEmail');
+        expect(delivery!.fields).not.toHaveProperty('IpAddress');
+        expect(delivery!.fields).not.toHaveProperty('UserAgent');
+        expect(delivery!.fields).toMatchObject({ OrderId: 'P1', ItemSku1: 'A', ItemQuantity1: '2' });
+        // Nothing left to find the customer by, in the ledger or in the stored payloads.
+        expect((await store.exportCustomerData(shop.id, { customerId: 'C9', email: 'jo@example.com', platformOrderIds: [] }, null, now)).orders).toEqual([]);
+        const later = sale({ id: 'P3', number: '3', customer: { id: 'C9' } });
+        const plan = await apply(shop.id, { kind: 'order', order: later }, null, 'P3');
+        expect(plan.deliveries[0]!.fields.CustomerStatus).toBe('New');
+      });
+
+      it('deletes a shop and everything held for it', async () => {
+        const shop = await addShop();
+        const other = await addShop('shop-2.myshopify.com');
+        await apply(shop.id, { kind: 'order', order: sale() });
+        await apply(other.id, { kind: 'order', order: sale() });
+        await store.insertWebhooks([webhook(shop.id, 'w1'), webhook(other.id, 'w1')]);
+        await store.recordClickCapture({ shopId: shop.id, platformOrderId: 'P1', checkoutToken: null, clickId: 'CK', sharedId: null, source: 'pixel', ip: null, userAgent: null, capturedAt: now });
+        await store.saveCursor(shop.id, 'reconcile', 'x', now);
+        await store.saveAppSession({ id: 's1', platform: 'shopify', shopKey: shop.shopKey, sealed: 'v1' }, now);
+        await store.deleteShop(shop.id);
+        expect(await store.getShop(shop.id)).toBeNull();
+        expect(await store.loadAppSession('s1')).toBeNull();
+        expect(await store.listOrders(other.id, {})).toHaveLength(1);
+        expect(await store.queueDepth()).toMatchObject({ webhooks: 1, deliveries: 1 });
       });
     });
 

@@ -1,6 +1,7 @@
 import type { Order, Refund } from '../order/order.ts';
 import type { PayloadError } from '../platform/platform-adapter.ts';
 import type { Result } from '../result.ts';
+import type { CustomerRef } from '../store/store.ts';
 
 /**
  * What a platform plugin contributes to the relay: reading a webhook delivery (who sent it, what it
@@ -16,7 +17,17 @@ export interface RawWebhook {
 }
 
 export type WebhookIdentity =
-  | { readonly kind: 'delivery'; readonly shopKey: string; readonly topic: string; readonly deliveryId: string }
+  | {
+      readonly kind: 'delivery';
+      readonly shopKey: string;
+      readonly topic: string;
+      readonly deliveryId: string;
+      /**
+       * A privacy request may name a shop CartRelay no longer (or never) held: answered 200, as there
+       * is nothing to do, instead of 404 (which the platform would retry).
+       */
+      readonly unknownShopHasNothing?: boolean;
+    }
   /** A platform's "are you there" call (WooCommerce's unsigned webhook_id=N on creation): answered 200, not stored. */
   | { readonly kind: 'ping' };
 
@@ -39,7 +50,25 @@ export type WebhookEvent =
   | { readonly kind: 'order_reference'; readonly platformOrderId: string }
   /** The order was deleted (trashed) on the platform; the payload names only the order. */
   | { readonly kind: 'order_deleted'; readonly platformOrderId: string }
+  /** The app was uninstalled: deliveries stop, the ledger stays (a reinstall picks up where it was). */
+  | { readonly kind: 'shop_uninstalled' }
+  /** Everything held for the shop must be deleted (Shopify's shop/redact, 48 hours after uninstall). */
+  | { readonly kind: 'shop_redact' }
+  /** A privacy-law request for what is held on a customer, to be handed to the merchant. */
+  | { readonly kind: 'customer_data_request'; readonly customer: CustomerRef; readonly requestId: string | null }
+  /** A privacy-law request to erase a customer's personal data. */
+  | { readonly kind: 'customer_redact'; readonly customer: CustomerRef }
   | { readonly kind: 'ignored'; readonly reason: string };
+
+/** What the platform knows about an order beyond its payload (Shopify's customer journey). */
+export interface OrderInsights {
+  /** false while the platform is still working the order's visits out: ask again later. */
+  readonly ready: boolean;
+  /** Landing pages of the visits that led to the order, most recent first. */
+  readonly landingUrls: readonly string[];
+  /** Where this order stands in the customer's order history (1: their first order); null when unknown. */
+  readonly customerOrderIndex: number | null;
+}
 
 /** Access to a shop's platform API, for plugins that must fetch what webhooks do not carry. */
 export interface PlatformAccess {
@@ -62,6 +91,13 @@ export interface WebhookReceiver {
   interpret(topic: string, payload: unknown): Result<WebhookEvent, PayloadError>;
   /** Fetches and normalizes an order, for `order_reference` events. */
   fetchOrder?(access: PlatformAccess, platformOrderId: string): Promise<Result<Order, string>>;
+  /** Asks the platform where the order's customer came from and whether they ordered before. */
+  fetchOrderInsights?(access: PlatformAccess, platformOrderId: string): Promise<Result<OrderInsights, string>>;
+  /**
+   * Whether a storefront script or pixel may report a click id apart from the order (a beacon): an
+   * order without one then waits a little for it before it is sent.
+   */
+  readonly capturesClicks?: boolean;
   /** The shop key as stored: validated and normalized (lower-case domain, no trailing slash…). */
   normalizeShopKey(raw: string): Result<string, string>;
 }

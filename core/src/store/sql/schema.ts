@@ -119,6 +119,51 @@ export function migrations(dialect: 'sqlite' | 'postgres'): ReadonlyArray<readon
         ]
       : [],
   );
+  // 4. The store apps: their OAuth sessions, click ids captured by storefront pixels, where each shop's
+  //    reconciliation got to, and the customer-data exports privacy requests produce. A shop installed
+  //    from a marketplace exists before it is configured: config_json holds JSON null, and the impact.com
+  //    credentials are '' until the merchant connects (SQLite cannot drop a NOT NULL in place).
+  steps.push(
+    statements(`
+     CREATE TABLE app_sessions (
+       id TEXT PRIMARY KEY,
+       platform TEXT NOT NULL,
+       shop_key TEXT NOT NULL,
+       session_sealed TEXT NOT NULL,
+       updated_at ${time} NOT NULL
+     );
+     CREATE INDEX app_sessions_shop ON app_sessions (platform, shop_key);
+     CREATE TABLE click_captures (
+       id ${id},
+       shop_id ${ref} NOT NULL REFERENCES shops(id),
+       platform_order_id TEXT,
+       checkout_token TEXT,
+       click_id TEXT NOT NULL,
+       shared_id TEXT,
+       source TEXT NOT NULL,
+       ip TEXT,
+       user_agent TEXT,
+       captured_at ${time} NOT NULL
+     );
+     CREATE UNIQUE INDEX click_captures_order ON click_captures (shop_id, platform_order_id) WHERE platform_order_id IS NOT NULL;
+     CREATE UNIQUE INDEX click_captures_checkout ON click_captures (shop_id, checkout_token) WHERE checkout_token IS NOT NULL;
+     CREATE TABLE shop_cursors (
+       shop_id ${ref} NOT NULL REFERENCES shops(id),
+       name TEXT NOT NULL,
+       value TEXT NOT NULL,
+       updated_at ${time} NOT NULL,
+       PRIMARY KEY (shop_id, name)
+     );
+     CREATE TABLE customer_data_exports (
+       id ${id},
+       shop_id ${ref} NOT NULL REFERENCES shops(id),
+       request_id TEXT,
+       export_json TEXT NOT NULL,
+       created_at ${time} NOT NULL
+     );
+     CREATE INDEX webhooks_shop ON webhooks (shop_id);
+     CREATE INDEX deliveries_shop ON deliveries (shop_id)`),
+  );
   return steps;
 }
 

@@ -1,9 +1,13 @@
 import { TrackingConfigSchema } from '../../config/tracking-config.ts';
-import { customerKeys } from '../../ledger/customer-keys.ts';
+import { customerKeys, emailKey } from '../../ledger/customer-keys.ts';
 import { type LedgerEntry, type LifecyclePlan, emptyLedgerEntry, planOrderEvent } from '../../ledger/order-lifecycle.ts';
 import type {
+  AppSession,
   ApplyOrderEvent,
   ApplyOrderResult,
+  ClickCapture,
+  CustomerDataExport,
+  CustomerRef,
   DeliveryListing,
   DeliveryOutcome,
   DeliveryRow,
@@ -59,7 +63,7 @@ export function createSqlStore(
       const [row] = await driver.query(
         `INSERT INTO shops (platform, shop_key, active, config_json, impact_account_sid, impact_auth_token_sealed, webhook_secret_sealed, access_token_sealed, created_at, updated_at)
          VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-        [shop.platform, shop.shopKey, JSON.stringify(shop.config), shop.impactAccountSid, shop.impactAuthTokenSealed, shop.webhookSecretSealed, shop.accessTokenSealed, now, now],
+        [shop.platform, shop.shopKey, JSON.stringify(shop.config), shop.impactAccountSid ?? '', shop.impactAuthTokenSealed ?? '', shop.webhookSecretSealed, shop.accessTokenSealed, now, now],
       );
       return toShop(row!);
     },
@@ -82,12 +86,169 @@ export function createSqlStore(
       const columns: Array<[string, SqlValue]> = [];
       if (patch.config !== undefined) columns.push(['config_json', JSON.stringify(patch.config)]);
       if (patch.active !== undefined) columns.push(['active', patch.active ? 1 : 0]);
-      if (patch.impactAccountSid !== undefined) columns.push(['impact_account_sid', patch.impactAccountSid]);
-      if (patch.impactAuthTokenSealed !== undefined) columns.push(['impact_auth_token_sealed', patch.impactAuthTokenSealed]);
+      if (patch.impactAccountSid !== undefined) columns.push(['impact_account_sid', patch.impactAccountSid ?? '']);
+      if (patch.impactAuthTokenSealed !== undefined) columns.push(['impact_auth_token_sealed', patch.impactAuthTokenSealed ?? '']);
       if (patch.webhookSecretSealed !== undefined) columns.push(['webhook_secret_sealed', patch.webhookSecretSealed]);
       if (patch.accessTokenSealed !== undefined) columns.push(['access_token_sealed', patch.accessTokenSealed]);
       columns.push(['updated_at', now]);
       await driver.run(`UPDATE shops SET ${columns.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`, [...columns.map(([, v]) => v), id]);
+    },
+
+    async deleteShop(id) {
+      await driver.transaction(async (tx) => {
+        const [shop] = await tx.query('SELECT platform, shop_key FROM shops WHERE id = ?', [id]);
+        if (!shop) return;
+        // Children first: every table that names the shop, directly or through its deliveries and webhooks.
+        await tx.run('DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE shop_id = ?)', [id]);
+        await tx.run('DELETE FROM delivery_payloads WHERE delivery_id IN (SELECT id FROM deliveries WHERE shop_id = ?)', [id]);
+        await tx.run('DELETE FROM deliveries WHERE shop_id = ?', [id]);
+        await tx.run('DELETE FROM orders WHERE shop_id = ?', [id]);
+        await tx.run('DELETE FROM webhook_bodies WHERE webhook_id IN (SELECT id FROM webhooks WHERE shop_id = ?)', [id]);
+        await tx.run('DELETE FROM webhooks WHERE shop_id = ?', [id]);
+        for (const table of ['click_captures', 'shop_cursors', 'customer_data_exports']) await tx.run(`DELETE FROM ${table} WHERE shop_id = ?`, [id]);
+        await tx.run('DELETE FROM app_sessions WHERE platform = ? AND shop_key = ?', [shop.platform as string, shop.shop_key as string]);
+        await tx.run('DELETE FROM shops WHERE id = ?', [id]);
+      });
+    },
+
+    async saveAppSession(session, now) {
+      await driver.run(
+        `INSERT INTO app_sessions (id, platform, shop_key, session_sealed, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET platform = excluded.platform, shop_key = excluded.shop_key, session_sealed = excluded.session_sealed, updated_at = excluded.updated_at`,
+        [session.id, session.platform, session.shopKey, session.sealed, now],
+      );
+    },
+
+    async loadAppSession(id) {
+      const [row] = await driver.query('SELECT * FROM app_sessions WHERE id = ?', [id]);
+      return row ? toAppSession(row) : null;
+    },
+
+    async deleteAppSessions(ids) {
+      if (ids.length === 0) return;
+      await driver.run(`DELETE FROM app_sessions WHERE id IN (${ids.map(() => '?').join(', ')})`, [...ids]);
+    },
+
+    async findAppSessions(platform, shopKey) {
+      return (await driver.query('SELECT * FROM app_sessions WHERE platform = ? AND shop_key = ? ORDER BY id', [platform, shopKey])).map(toAppSession);
+    },
+
+    async recordClickCapture(capture) {
+      // The unique indexes on (shop, order) and (shop, checkout) keep the first capture.
+      const inserted = await driver.run(
+        `INSERT INTO click_captures (shop_id, platform_order_id, checkout_token, click_id, shared_id, source, ip, user_agent, captured_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        [
+          capture.shopId,
+          capture.platformOrderId,
+          capture.checkoutToken,
+          capture.clickId,
+          capture.sharedId,
+          capture.source,
+          capture.ip,
+          capture.userAgent,
+          capture.capturedAt,
+        ],
+      );
+      return inserted > 0 ? 'recorded' : 'already_captured';
+    },
+
+    async findClickCapture(shopId, platformOrderId, checkoutToken) {
+      const [row] = await driver.query(
+        `SELECT * FROM click_captures WHERE shop_id = ? AND (platform_order_id = ? OR checkout_token = ?) ORDER BY captured_at, id LIMIT 1`,
+        [shopId, platformOrderId, checkoutToken],
+      );
+      return row ? toClickCapture(row) : null;
+    },
+
+    async readCursor(shopId, name) {
+      const [row] = await driver.query('SELECT value FROM shop_cursors WHERE shop_id = ? AND name = ?', [shopId, name]);
+      return row ? String(row.value) : null;
+    },
+
+    async saveCursor(shopId, name, value, now) {
+      await driver.run(
+        `INSERT INTO shop_cursors (shop_id, name, value, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (shop_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+        [shopId, name, value, now],
+      );
+    },
+
+    async exportCustomerData(shopId, customer, requestId, now) {
+      return driver.transaction(async (tx) => {
+        const orders = await customerOrders(tx, shopId, customer);
+        const exported: CustomerDataExport = {
+          requestId,
+          createdAt: now,
+          customerId: customer.customerId,
+          orders: await Promise.all(
+            orders.map(async (order) => {
+              const sent = await tx.query('SELECT p.fields_json FROM deliveries d JOIN delivery_payloads p ON p.delivery_id = d.id WHERE d.order_ref = ? ORDER BY d.id', [
+                order.id,
+              ]);
+              const sentFields: Record<string, string> = {};
+              for (const row of sent) {
+                const fields = json<Record<string, string>>(row.fields_json, {});
+                for (const name of PERSONAL_FIELDS) if (fields[name] !== undefined) sentFields[name] = fields[name];
+              }
+              const [capture] = await tx.query('SELECT click_id, ip, user_agent FROM click_captures WHERE shop_id = ? AND platform_order_id = ?', [shopId, order.platformOrderId]);
+              return {
+                platformOrderId: order.platformOrderId,
+                impactOrderId: order.impactOrderId,
+                status: order.status,
+                sentFields,
+                clickCapture: capture ? { clickId: String(capture.click_id), ip: stringOrNull(capture.ip), userAgent: stringOrNull(capture.user_agent) } : null,
+              };
+            }),
+          ),
+        };
+        await tx.run('INSERT INTO customer_data_exports (shop_id, request_id, export_json, created_at) VALUES (?, ?, ?, ?)', [shopId, requestId, JSON.stringify(exported), now]);
+        return exported;
+      });
+    },
+
+    async listCustomerDataExports(shopId) {
+      return (await driver.query('SELECT export_json FROM customer_data_exports WHERE shop_id = ? ORDER BY id DESC', [shopId])).map((row) =>
+        json<CustomerDataExport>(row.export_json, { requestId: null, createdAt: 0, customerId: null, orders: [] }),
+      );
+    },
+
+    async redactCustomer(shopId, customer, now) {
+      return driver.transaction(async (tx) => {
+        const orders = await customerOrders(tx, shopId, customer);
+        const secrets = [customer.customerId, customer.email].filter((value): value is string => Boolean(value));
+        for (const order of orders) {
+          // The ledger keeps what was sold and for how much; who bought it goes.
+          const entry = json<LedgerEntry>(order.entryJson, emptyLedgerEntry(order.platformOrderId));
+          const redacted: LedgerEntry = entry.order
+            ? { ...entry, order: { ...entry.order, customer: { ...entry.order.customer, id: null, email: null, tags: [] }, client: { ip: null, userAgent: null } } }
+            : entry;
+          const explain = json<string[]>(order.explainJson, []).map((line) => (secrets.some((s) => line.includes(s)) ? '(redacted)' : line));
+          await tx.run('UPDATE orders SET customer_id_key = NULL, customer_email_key = NULL, entry_json = ?, explain_json = ?, updated_at = ? WHERE id = ?', [
+            JSON.stringify(redacted),
+            JSON.stringify(explain),
+            now,
+            order.id,
+          ]);
+          for (const row of await tx.query('SELECT p.delivery_id, p.fields_json FROM deliveries d JOIN delivery_payloads p ON p.delivery_id = d.id WHERE d.order_ref = ?', [order.id])) {
+            const fields = json<Record<string, string>>(row.fields_json, {});
+            if (!PERSONAL_FIELDS.some((name) => name !== 'ClickId' && fields[name] !== undefined)) continue;
+            for (const name of PERSONAL_FIELDS) if (name !== 'ClickId') delete fields[name];
+            await tx.run('UPDATE delivery_payloads SET fields_json = ? WHERE delivery_id = ?', [JSON.stringify(fields), Number(row.delivery_id)]);
+          }
+          await tx.run('UPDATE click_captures SET ip = NULL, user_agent = NULL WHERE shop_id = ? AND platform_order_id = ?', [shopId, order.platformOrderId]);
+        }
+        // Processed raw payloads that name the customer go: they hold the plain email and addresses.
+        // (Pending ones are still needed to process the order, and are processed redacted of nothing.)
+        for (const secret of secrets) {
+          await tx.run(
+            `UPDATE webhook_bodies SET body = '{"redacted":true}', headers_json = '{}'
+             WHERE webhook_id IN (SELECT id FROM webhooks WHERE shop_id = ? AND status IN ('done', 'failed')) AND body LIKE ? ESCAPE '!'`,
+            [shopId, `%${secret.replace(/[!%_]/g, (c) => `!${c}`)}%`],
+          );
+        }
+        return orders.length;
+      });
     },
 
     async insertWebhooks(webhooks) {
@@ -162,8 +323,15 @@ export function createSqlStore(
       }, REDOABLE);
     },
 
-    async retryWebhook(id, outcome, availableAt) {
-      await driver.run("UPDATE webhooks SET status = 'pending', outcome = ?, available_at = ?, lease_until = NULL WHERE id = ?", [outcome, availableAt, id]);
+    async retryWebhook(id, outcome, availableAt, retry = {}) {
+      await driver.run(
+        `UPDATE webhooks SET status = 'pending', outcome = ?, available_at = ?, lease_until = NULL${retry.uncounted ? ', attempts = attempts - 1' : ''} WHERE id = ?`,
+        [outcome, availableAt, id],
+      );
+    },
+
+    async releaseWebhooks(shopId, now) {
+      return driver.run("UPDATE webhooks SET available_at = ? WHERE shop_id = ? AND status = 'pending' AND available_at > ?", [now, shopId, now]);
     },
 
     async applyOrderEvents(inputs) {
@@ -323,6 +491,11 @@ export function createSqlStore(
       return rows.map(toOrderListing);
     },
 
+    async orderStatus(shopId, platformOrderId) {
+      const [row] = await driver.query('SELECT status FROM orders WHERE shop_id = ? AND platform_order_id = ?', [shopId, platformOrderId]);
+      return row ? (String(row.status) as OrderListing['status']) : null;
+    },
+
     async listDeliveries(shopId, filter) {
       const where = ['d.shop_id = ?'];
       const params: SqlValue[] = [shopId];
@@ -413,6 +586,29 @@ export function createSqlStore(
     return plan;
   }
 
+  /** The ledger rows of a customer: by platform customer id, by email (its hash, as stored), or named outright. */
+  async function customerOrders(tx: SqlExecutor, shopId: number, customer: CustomerRef) {
+    const byId = customer.customerId
+      ? await tx.query('SELECT * FROM orders WHERE shop_id = ? AND customer_id_key = ?', [shopId, customer.customerId])
+      : [];
+    const byEmail = customer.email ? await tx.query('SELECT * FROM orders WHERE shop_id = ? AND customer_email_key = ?', [shopId, emailKey(customer.email)]) : [];
+    const named = [];
+    for (const platformOrderId of customer.platformOrderIds) {
+      named.push(...(await tx.query('SELECT * FROM orders WHERE shop_id = ? AND platform_order_id = ?', [shopId, platformOrderId])));
+    }
+    const unique = new Map([...byId, ...byEmail, ...named].map((row) => [Number(row.id), row]));
+    return [...unique.values()]
+      .sort((a, b) => Number(a.id) - Number(b.id))
+      .map((row) => ({
+        id: Number(row.id),
+        platformOrderId: String(row.platform_order_id),
+        impactOrderId: stringOrNull(row.impact_order_id),
+        status: String(row.status),
+        entryJson: row.entry_json,
+        explainJson: row.explain_json,
+      }));
+  }
+
   /**
    * An order's later, untried deliveries wait for `id`'s submission check: due no sooner than `until`,
    * they stay out of the claims' way (which would otherwise re-read them on every claim) until then.
@@ -472,6 +668,9 @@ function deliveryUpdate(id: number, outcome: DeliveryOutcome, at: number): [stri
   }
 }
 
+/** Conversion fields that identify the customer or their device. */
+const PERSONAL_FIELDS = ['CustomerId', 'CustomerEmail', 'IpAddress', 'UserAgent', 'ClickId'] as const;
+
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** SQLite and Postgres both report a unique-constraint failure: Postgres by code, SQLite in the message. */
@@ -489,13 +688,31 @@ function toShop(row: SqlRow): ShopRow {
     platform: String(row.platform),
     shopKey: String(row.shop_key),
     // Stored configs were validated on the way in; parsing again fills defaults added since.
-    config: TrackingConfigSchema.parse(json(row.config_json, {})),
-    impactAccountSid: String(row.impact_account_sid),
-    impactAuthTokenSealed: String(row.impact_auth_token_sealed),
+    config: row.config_json === 'null' ? null : TrackingConfigSchema.parse(json(row.config_json, {})),
+    impactAccountSid: row.impact_account_sid ? String(row.impact_account_sid) : null,
+    impactAuthTokenSealed: row.impact_auth_token_sealed ? String(row.impact_auth_token_sealed) : null,
     webhookSecretSealed: stringOrNull(row.webhook_secret_sealed),
     accessTokenSealed: stringOrNull(row.access_token_sealed),
   };
   return { ...shop, id: Number(row.id), active: Number(row.active) === 1, createdAt: Number(row.created_at), updatedAt: Number(row.updated_at) };
+}
+
+function toAppSession(row: SqlRow): AppSession {
+  return { id: String(row.id), platform: String(row.platform), shopKey: String(row.shop_key), sealed: String(row.session_sealed) };
+}
+
+function toClickCapture(row: SqlRow): ClickCapture {
+  return {
+    shopId: Number(row.shop_id),
+    platformOrderId: stringOrNull(row.platform_order_id),
+    checkoutToken: stringOrNull(row.checkout_token),
+    clickId: String(row.click_id),
+    sharedId: stringOrNull(row.shared_id),
+    source: String(row.source),
+    ip: stringOrNull(row.ip),
+    userAgent: stringOrNull(row.user_agent),
+    capturedAt: Number(row.captured_at),
+  };
 }
 
 function toWebhook(row: SqlRow, body: SqlRow | undefined) {
