@@ -1,0 +1,85 @@
+import { render, screen, waitFor } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { AdminApp, mountAdmin } from '../src/index.ts';
+import { FakeAdminServer, savedConfig } from './fake-platform.ts';
+
+describe('Admin app', () => {
+  it('shows a busy state while the shop loads', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    const release = server.hold('GET /shop');
+    render(<AdminApp platform={server.platform} />);
+
+    expect(screen.getByText('Loading your settings…').closest('[aria-busy="true"]')).toBeTruthy();
+    expect(screen.queryByRole('tablist')).toBeNull();
+    release();
+    expect(await screen.findByRole('tablist', { name: 'CartRelay settings' })).toBeTruthy();
+    expect(screen.queryByText('Loading your settings…')).toBeNull();
+  });
+
+  it('reports a failed load with an alert and loads again on retry', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    server.failNext('GET /shop', 500, '<html>Bad gateway</html>');
+    const user = userEvent.setup();
+    render(<AdminApp platform={server.platform} />);
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Your settings could not be loaded.');
+    expect(alert.textContent).toContain('HTTP 500');
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('tab', { name: 'Connection', selected: true })).toBeTruthy();
+    expect(server.requestsTo('GET /shop')).toHaveLength(2);
+  });
+
+  it('shows the server’s own error message', async () => {
+    const server = new FakeAdminServer();
+    server.failNext('GET /shop', 401, { error: 'The session token has expired.' });
+    render(<AdminApp platform={server.platform} />);
+    expect((await screen.findByRole('alert')).textContent).toContain('The session token has expired.');
+  });
+
+  it('switches pages with the arrow keys, as a tablist does', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    const user = userEvent.setup();
+    render(<AdminApp platform={server.platform} />);
+
+    const first = await screen.findByRole('tab', { name: 'Connection' });
+    expect(first.getAttribute('aria-selected')).toBe('true');
+    expect(screen.getByRole('tabpanel', { name: 'Connection' })).toBeTruthy();
+    first.focus();
+    await user.keyboard('{ArrowRight}');
+    const promo = screen.getByRole('tab', { name: 'Promo codes' });
+    expect(promo.getAttribute('aria-selected')).toBe('true');
+    expect(document.activeElement).toBe(promo);
+    expect(screen.getByRole('tabpanel', { name: 'Promo codes' })).toBeTruthy();
+    expect(screen.queryByRole('tabpanel', { name: 'Connection' })).toBeNull();
+    await user.keyboard('{End}');
+    expect(screen.getByRole('tab', { name: 'Recent actions' }).getAttribute('aria-selected')).toBe('true');
+    await user.keyboard('{ArrowRight}');
+    expect(screen.getByRole('tab', { name: 'Connection' }).getAttribute('aria-selected')).toBe('true');
+  });
+
+  it('keeps unsaved edits of a page while another page is open', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    const user = userEvent.setup();
+    render(<AdminApp platform={server.platform} />);
+
+    await user.click(await screen.findByRole('tab', { name: 'Promo codes' }));
+    await user.click(screen.getByRole('button', { name: 'Add mapping' }));
+    await user.keyboard('KEEPME');
+    await user.click(screen.getByRole('tab', { name: 'SKU rules' }));
+    await user.click(screen.getByRole('tab', { name: 'Promo codes' }));
+    expect(screen.getByRole('textbox', { name: 'Code, mapping 1' })).toHaveProperty('value', 'KEEPME');
+  });
+
+  it('mounts into an element with mountAdmin and unmounts again', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    const element = document.createElement('div');
+    document.body.append(element);
+    const unmount = mountAdmin(element, server.platform);
+    await waitFor(() => expect(element.textContent).toContain('impact.com conversions for your Test platform store'));
+    unmount();
+    expect(element.textContent).toBe('');
+    element.remove();
+  });
+});

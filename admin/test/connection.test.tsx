@@ -1,0 +1,82 @@
+import { screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { FakeAdminServer, savedConfig } from './fake-platform.ts';
+import { messages, renderAdmin } from './render.tsx';
+
+const field = (name: string) => screen.getByLabelText(name, { selector: 'input' });
+
+describe('Connection page', () => {
+  it('saves the credentials, then creates the configuration with the program', async () => {
+    const server = new FakeAdminServer({ connection: { accountSid: null, authTokenSet: false }, config: null });
+    const { user } = await renderAdmin(server);
+
+    expect(screen.getByRole('button', { name: 'Save connection' })).toHaveProperty('disabled', true);
+    await user.type(field('Account SID'), 'IRtestSid123456');
+    await user.type(field('Auth Token'), 'secret-token-1');
+    await user.type(field('Program id'), '12345');
+    await user.type(field('Action tracker id'), '67890');
+    await user.click(screen.getByRole('button', { name: 'Save connection' }));
+
+    await waitFor(() => expect(messages().textContent).toBe('Connection saved.'));
+    expect(server.requests.filter((r) => r.method === 'PUT').map((r) => [r.path, r.body])).toEqual([
+      ['/connection', { accountSid: 'IRtestSid123456', authToken: 'secret-token-1' }],
+      ['/config', expect.objectContaining({ version: 1, program: { campaignId: '12345', actionTrackerId: '67890' } })],
+    ]);
+    expect(field('Auth Token')).toHaveProperty('value', '');
+    expect(screen.getByText(/A token is saved; leave this blank to keep it/)).toBeTruthy();
+  });
+
+  it('keeps the saved token when the field is left blank, and keeps the rest of the configuration', async () => {
+    const server = new FakeAdminServer({ config: savedConfig({ promoCodes: [{ match: 'exact', code: 'JANE20', partnerId: '111' }] }) });
+    const { user } = await renderAdmin(server);
+
+    expect(field('Auth Token').getAttribute('type')).toBe('password');
+    expect(field('Account SID')).toHaveProperty('value', 'IRabc123456');
+    await user.clear(field('Program id'));
+    await user.type(field('Program id'), '999');
+    await user.click(screen.getByRole('button', { name: 'Save connection' }));
+
+    await waitFor(() => expect(server.shop.config?.program.campaignId).toBe('999'));
+    expect(server.requestsTo('PUT /connection')[0]?.body).toEqual({ accountSid: 'IRabc123456' });
+    expect(server.shop.config?.promoCodes).toEqual([{ match: 'exact', code: 'JANE20', partnerId: '111' }]);
+  });
+
+  it('flags a program id that is not a number before anything is sent', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    const { user } = await renderAdmin(server);
+
+    await user.type(field('Program id'), 'x');
+    expect(field('Program id').getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('campaignId must be a number of 1 to 10 digits')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Save connection' })).toHaveProperty('disabled', true);
+  });
+
+  it('tests the typed credentials with the program id and shows what impact.com said', async () => {
+    const server = new FakeAdminServer({ config: null });
+    server.connectionTest = { ok: false, message: 'impact.com refused the Auth Token (401).' };
+    const { user } = await renderAdmin(server);
+
+    await user.clear(field('Account SID'));
+    await user.type(field('Account SID'), 'IRother999999');
+    await user.type(field('Auth Token'), 'new-token-22');
+    await user.type(field('Program id'), '4321');
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+
+    expect(await screen.findByText('impact.com refused the Auth Token (401).')).toBeTruthy();
+    expect(screen.getByText('Connection failed.')).toBeTruthy();
+    expect(server.requestsTo('POST /connection/test')[0]?.body).toEqual({ accountSid: 'IRother999999', authToken: 'new-token-22', campaignId: '4321' });
+    expect(messages().textContent).toContain('impact.com refused the Auth Token (401).');
+  });
+
+  it('says which step failed when the server refuses the credentials', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    server.failNext('PUT /connection', 400, { error: 'invalid connection', problems: [{ path: 'accountSid', message: 'unknown account' }] });
+    const { user } = await renderAdmin(server);
+
+    await user.click(screen.getByRole('button', { name: 'Save connection' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('The impact.com credentials were not saved.');
+    expect(alert.textContent).toContain('accountSid: unknown account');
+    expect(server.requestsTo('PUT /config')).toHaveLength(0);
+  });
+});

@@ -1,0 +1,202 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FakeAdminServer, savedConfig } from './fake-platform.ts';
+import { messages, renderAdmin } from './render.tsx';
+
+const codeInput = (n: number) => screen.getByRole('textbox', { name: `Code, mapping ${n}` });
+const partnerInput = (n: number) => screen.getByRole('textbox', { name: `Partner id, mapping ${n}` });
+const saveButton = () => screen.getByRole('button', { name: 'Save promo codes' });
+
+describe('Promo codes page', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('says there are no mappings yet', async () => {
+    await renderAdmin(new FakeAdminServer({ config: savedConfig() }), 'Promo codes');
+    expect(screen.getByText(/No promo-code mappings yet/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Save promo codes' })).toHaveProperty('disabled', true);
+  });
+
+  it('asks for the program id first when there is no configuration', async () => {
+    await renderAdmin(new FakeAdminServer({ config: null }), 'Promo codes');
+    expect(screen.getByText(/Save your program id on the Connection page first/)).toBeTruthy();
+  });
+
+  it('adds an exact mapping and saves the whole configuration with it', async () => {
+    const server = new FakeAdminServer({ config: savedConfig({ defaultCategory: 'socks' }) });
+    const { user } = await renderAdmin(server, 'Promo codes');
+
+    await user.click(screen.getByRole('button', { name: 'Add mapping' }));
+    expect(document.activeElement).toBe(codeInput(1));
+    await user.keyboard('JANE20');
+    await user.type(partnerInput(1), '4242');
+    await user.click(saveButton());
+
+    await waitFor(() => expect(messages().textContent).toBe('Promo codes saved.'));
+    const [put] = server.requestsTo('PUT /config');
+    expect(put?.body).toMatchObject({
+      version: 1,
+      program: { campaignId: '12345', actionTrackerId: '67890' },
+      defaultCategory: 'socks',
+      promoCodes: [{ match: 'exact', code: 'JANE20', partnerId: '4242' }],
+    });
+    // Exactly these keys: no empty actionTrackerId, no exclude: false.
+    expect((put?.body as { promoCodes?: object[] } | undefined)?.promoCodes?.[0]).toEqual({ match: 'exact', code: 'JANE20', partnerId: '4242' });
+    expect(server.shop.config?.promoCodes).toEqual([{ match: 'exact', code: 'JANE20', partnerId: '4242' }]);
+    expect(saveButton()).toHaveProperty('disabled', true);
+  });
+
+  it('marks an invalid regular expression as you type and disables saving', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    const { user } = await renderAdmin(server, 'Promo codes');
+
+    await user.click(screen.getByRole('button', { name: 'Add mapping' }));
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Match, mapping 1' }), 'regex');
+    await user.type(partnerInput(1), '4242');
+    await user.type(codeInput(1), '^PODCAST(');
+
+    expect(codeInput(1).getAttribute('aria-invalid')).toBe('true');
+    const describedBy = codeInput(1).getAttribute('aria-describedby') ?? '';
+    expect(document.getElementById(describedBy.split(' ').at(-1) ?? '')?.textContent).toMatch(/^invalid regular expression: /);
+    expect(saveButton()).toHaveProperty('disabled', true);
+
+    await user.type(codeInput(1), ')');
+    expect(codeInput(1).getAttribute('aria-invalid')).toBeNull();
+    expect(saveButton()).toHaveProperty('disabled', false);
+    expect(server.requestsTo('PUT /config')).toHaveLength(0);
+  });
+
+  it('previews which partner a code credits, from the unsaved mappings', async () => {
+    const server = new FakeAdminServer({
+      config: savedConfig({
+        promoCodes: [
+          { match: 'exact', code: 'JANE20', partnerId: '111' },
+          { match: 'exact', code: 'STAFF', exclude: true },
+        ],
+      }),
+    });
+    const { user } = await renderAdmin(server, 'Promo codes');
+    const check = screen.getByRole('textbox', { name: 'Promo code to check' });
+    const answer = screen.getByRole('status', { name: 'Preview result' });
+
+    await user.type(check, 'jane20');
+    expect(answer.textContent).toMatch(/^Credits partner 111 \(action tracker 67890\)/);
+
+    await user.clear(check);
+    await user.type(check, 'staff');
+    expect(answer.textContent).toMatch(/^Excluded: /);
+
+    await user.clear(check);
+    await user.type(check, 'PODCAST7');
+    expect(answer.textContent).toMatch(/^No partner: /);
+
+    await user.click(screen.getByRole('button', { name: 'Add mapping' }));
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Match, mapping 3' }), 'regex');
+    await user.type(codeInput(3), '^PODCAST\\d$');
+    await user.type(partnerInput(3), '333');
+    expect(answer.textContent).toMatch(/^Credits partner 333 /);
+    expect(server.requestsTo('PUT /config')).toHaveLength(0);
+  });
+
+  it('rejects a CSV file with a bad row and changes nothing', async () => {
+    const server = new FakeAdminServer({ config: savedConfig({ promoCodes: [{ match: 'exact', code: 'JANE20', partnerId: '111' }] }) });
+    const { user } = await renderAdmin(server, 'Promo codes');
+
+    const csv = 'match,code,partnerId,actionTrackerId,exclude\nexact,BOB10,222,,false\nregex,^POD(,333,,false\n';
+    await user.upload(screen.getByLabelText('Import CSV'), new File([csv], 'codes.csv', { type: 'text/csv' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toMatch(/Line 3: code: invalid regular expression/);
+    expect(alert.textContent).not.toMatch(/Line 2/);
+    expect(codeInput(1)).toHaveProperty('value', 'JANE20');
+    expect(screen.queryByRole('textbox', { name: 'Code, mapping 2' })).toBeNull();
+    expect(saveButton()).toHaveProperty('disabled', true);
+  });
+
+  it('imports a valid CSV file in place of the table, to be saved', async () => {
+    const server = new FakeAdminServer({ config: savedConfig({ promoCodes: [{ match: 'exact', code: 'JANE20', partnerId: '111' }] }) });
+    const { user } = await renderAdmin(server, 'Promo codes');
+
+    const csv = 'match,code,partnerId,actionTrackerId,exclude\r\nexact,BOB10,222,,\r\nexact,STAFF,,,true\r\n';
+    await user.upload(screen.getByLabelText('Import CSV'), new File([csv], 'codes.csv', { type: 'text/csv' }));
+
+    await waitFor(() => expect(codeInput(1)).toHaveProperty('value', 'BOB10'));
+    expect(codeInput(2)).toHaveProperty('value', 'STAFF');
+    await user.click(saveButton());
+    await waitFor(() => expect(server.requestsTo('PUT /config')).toHaveLength(1));
+    expect(server.requestsTo('PUT /config')[0]?.body).toMatchObject({
+      promoCodes: [
+        { match: 'exact', code: 'BOB10', partnerId: '222' },
+        { match: 'exact', code: 'STAFF', exclude: true },
+      ],
+    });
+  });
+
+  it('exports the table as CSV with the documented columns', async () => {
+    const blobs: Blob[] = [];
+    const createObjectURL = (blob: Blob) => {
+      blobs.push(blob);
+      return 'blob:promo';
+    };
+    Object.assign(URL, { createObjectURL, revokeObjectURL: () => {} });
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    const server = new FakeAdminServer({
+      config: savedConfig({
+        promoCodes: [
+          { match: 'exact', code: 'JANE20', partnerId: '111' },
+          { match: 'regex', code: '^POD,CAST', actionTrackerId: '555' },
+        ],
+      }),
+    });
+    const { user } = await renderAdmin(server, 'Promo codes');
+
+    await user.click(screen.getByRole('button', { name: 'Export CSV' }));
+
+    expect(click).toHaveBeenCalledTimes(1);
+    expect(await blobs[0]?.text()).toBe('match,code,partnerId,actionTrackerId,exclude\r\nexact,JANE20,111,,false\r\nregex,"^POD,CAST",,555,false');
+  });
+
+  it('shows the problems the server found and keeps the edits', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    server.failNext('PUT /config', 400, {
+      error: 'invalid configuration',
+      problems: [{ path: 'promoCodes[0].partnerId', message: 'partner 4242 is not in this program' }],
+    });
+    const { user } = await renderAdmin(server, 'Promo codes');
+
+    await user.click(screen.getByRole('button', { name: 'Add mapping' }));
+    await user.type(codeInput(1), 'JANE20');
+    await user.type(partnerInput(1), '4242');
+    await user.click(saveButton());
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Not saved.');
+    expect(alert.textContent).toContain('promoCodes[0].partnerId: partner 4242 is not in this program');
+    expect(partnerInput(1).getAttribute('aria-invalid')).toBe('true');
+    expect(codeInput(1)).toHaveProperty('value', 'JANE20');
+    expect(messages().textContent).toBe('');
+  });
+
+  it('deletes a mapping and moves focus to the one that took its place', async () => {
+    const server = new FakeAdminServer({
+      config: savedConfig({
+        promoCodes: [
+          { match: 'exact', code: 'JANE20', partnerId: '111' },
+          { match: 'exact', code: 'BOB10', partnerId: '222' },
+        ],
+      }),
+    });
+    const { user } = await renderAdmin(server, 'Promo codes');
+
+    await user.click(screen.getByRole('button', { name: 'Delete mapping 1' }));
+    expect(codeInput(1)).toHaveProperty('value', 'BOB10');
+    expect(document.activeElement).toBe(codeInput(1));
+
+    await user.click(screen.getByRole('button', { name: 'Delete mapping 1' }));
+    expect(screen.getByText(/No promo-code mappings yet/)).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Add mapping' }));
+
+    await user.click(saveButton());
+    await waitFor(() => expect(server.shop.config?.promoCodes).toEqual([]));
+    expect(within(messages()).getByText('Promo codes saved.')).toBeTruthy();
+  });
+});

@@ -1,0 +1,34 @@
+import { screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { FakeAdminServer, savedConfig } from './fake-platform.ts';
+import { messages, renderAdmin } from './render.tsx';
+
+describe('Test action page', () => {
+  it('sends a test conversion and says when its reversal is scheduled, in local time', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    const { user } = await renderAdmin(server, 'Test action');
+
+    await user.click(screen.getByRole('button', { name: 'Send test conversion' }));
+
+    const sentence = await screen.findByText(/^Test conversion CARTRELAY-TEST-1 sent; its reversal \(TEST_ACTION\) is scheduled for /, { selector: 'p' });
+    // The tests run with TZ=UTC: 23:00:17Z is shown as that local time, not as the raw ISO string.
+    expect(sentence.textContent).toMatch(/Nov 23, 2026.*(11:00\sPM|23:00)\.$/);
+    expect(sentence.textContent).not.toContain('2026-11-23T');
+    expect(messages().textContent).toBe(sentence.textContent);
+    expect(server.requestsTo('POST /test-action')).toHaveLength(1);
+  });
+
+  it('shows why the test conversion was not sent, and sends it on retry', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    server.failNext('POST /test-action', 409, { error: 'The shop is not connected to impact.com yet.' });
+    const { user } = await renderAdmin(server, 'Test action');
+
+    await user.click(screen.getByRole('button', { name: 'Send test conversion' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('The shop is not connected to impact.com yet.');
+
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByText(/^Test conversion CARTRELAY-TEST-1 sent/, { selector: 'p' })).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+});
