@@ -1,5 +1,6 @@
 import { actionsCommand } from './commands/actions.ts';
 import { MAP_USAGE, mapCommand } from './commands/map.ts';
+import { RECONCILE_USAGE, reconcileCommand } from './commands/reconcile.ts';
 import { replayCommand } from './commands/replay.ts';
 import { SERVE_USAGE, serveCommand } from './commands/serve.ts';
 import { SHOPS_USAGE, shopsCommand } from './commands/shops.ts';
@@ -13,6 +14,7 @@ const COMMANDS: Readonly<Record<string, (args: string[], io: Io) => Promise<numb
   'test-action': testActionCommand,
   actions: actionsCommand,
   replay: replayCommand,
+  reconcile: reconcileCommand,
 };
 
 const USAGE = `cartrelay: server-side impact.com conversions for Shopify, WooCommerce and BigCommerce
@@ -30,6 +32,8 @@ commands:
       list each order's conversion, attempts, impact.com's answers and integrity checks
   cartrelay replay [--shop <shop>]
       re-queue dead-lettered deliveries
+  ${RECONCILE_USAGE.replace('usage: ', '')}
+      store the Shopify orders updated since a date that the webhooks missed; the relay processes them
 `;
 
 /**

@@ -7,6 +7,8 @@ import { UsageError } from './io.ts';
 export interface Runtime {
   readonly store: Store;
   readonly shops: ShopDirectory;
+  /** Seals credentials at rest; the store apps seal their sessions with it too. */
+  readonly box: SecretBox;
   close(): Promise<void>;
 }
 
@@ -14,7 +16,7 @@ export interface Runtime {
 export async function openRuntime(env: Env, note: (line: string) => void): Promise<Runtime> {
   const box = secretBox(env, note);
   const store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.CARTRELAY_DATA_DIR });
-  return { store, shops: new ShopDirectory(store, box), close: () => store.close() };
+  return { store, box, shops: new ShopDirectory(store, box), close: () => store.close() };
 }
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '@cartrelay/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeShopify, startFakeShopify } from '../../plugins/shopify/src/testing/fake-shopify.ts';
+import { type FakeShopify, startFakeShopify } from '@cartrelay/shopify/fake-shopify';
 import { reconcileCommand } from '../src/commands/reconcile.ts';
 import type { Io } from '../src/io.ts';
 import { main } from '../src/main.ts';

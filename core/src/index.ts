@@ -17,3 +17,4 @@ export * from './store/index.ts';
 export * from './delivery/index.ts';
 export * from './shops/index.ts';
 export * from './relay/index.ts';
+export * from './admin/index.ts';

@@ -1,11 +1,7 @@
 import { SingleBar } from 'cli-progress';
-import { z } from 'zod';
-import { describeProblems, fieldProblems } from '@cartrelay/core';
+import { createShopifyApi } from '@cartrelay/shopify';
+import { AdminApiError, reconcileShop } from '@cartrelay/shopify/reconcile';
 import { Session } from '@shopify/shopify-api';
-// Until @cartrelay/shopify exports these (see the hand-over note), reached by path.
-import { createShopifyApi } from '../../../plugins/shopify/src/admin-api/shopify-api.ts';
-import { AdminApiError } from '../../../plugins/shopify/src/reconcile/list-orders.ts';
-import { reconcileShop } from '../../../plugins/shopify/src/reconcile/reconcile-shop.ts';
 import { parseEnv } from '../env.ts';
 import { type Io, UsageError } from '../io.ts';
 import { parseOptions } from '../options.ts';
@@ -13,15 +9,6 @@ import { openRuntime } from '../runtime.ts';
 import { resolveShop } from './shops.ts';
 
 export const RECONCILE_USAGE = 'usage: cartrelay reconcile --shop <shop>.myshopify.com --since <ISO date>';
-
-/** The Shopify app's settings; to move into env.ts with the other variables. */
-const ShopifyAppEnvSchema = z.object({
-  SHOPIFY_API_KEY: z.string().min(1),
-  SHOPIFY_API_SECRET: z.string().min(1),
-  SHOPIFY_APP_URL: z.url(),
-  /** Tests: where the library's requests to https://{shop}/ go instead. */
-  SHOPIFY_ADMIN_API_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
-});
 
 /**
  * Reads the Shopify orders updated since a moment through the Admin API and stores those the
@@ -32,19 +19,22 @@ export async function reconcileCommand(args: string[], io: Io): Promise<number> 
   const { values } = parseOptions(args, { shop: { type: 'string', required: true }, since: { type: 'string', required: true } }, RECONCILE_USAGE);
   const since = Date.parse(values.since);
   if (Number.isNaN(since)) throw new UsageError(`--since: expected an ISO date such as 2026-11-01 or 2026-11-01T10:00:00Z, got "${values.since}"`);
-  const appEnv = ShopifyAppEnvSchema.safeParse(io.env);
-  if (!appEnv.success) throw new UsageError(`environment: ${describeProblems(fieldProblems(appEnv.error))}`);
+  const env = parseEnv(io.env);
+  if (!env.SHOPIFY_API_KEY || !env.SHOPIFY_API_SECRET || !env.SHOPIFY_APP_URL) {
+    throw new UsageError('environment: SHOPIFY_API_KEY, SHOPIFY_API_SECRET and SHOPIFY_APP_URL are required (the Shopify app reads the Admin API)');
+  }
 
-  const runtime = await openRuntime(parseEnv(io.env), (line) => io.stderr(`${line}\n`));
+  const runtime = await openRuntime(env, (line) => io.stderr(`${line}\n`));
   try {
     const row = await resolveShop(runtime, values.shop, 'shopify');
     const shop = await runtime.shops.get(row.id);
     if (!shop?.accessToken) throw new UsageError(`shopify shop ${row.shopKey} has no access token: install the app on it first`);
     const shopify = createShopifyApi({
-      apiKey: appEnv.data.SHOPIFY_API_KEY,
-      apiSecretKey: appEnv.data.SHOPIFY_API_SECRET,
-      hostName: new URL(appEnv.data.SHOPIFY_APP_URL).host,
-      adminApiUrl: appEnv.data.SHOPIFY_ADMIN_API_URL,
+      apiKey: env.SHOPIFY_API_KEY,
+      apiSecretKey: env.SHOPIFY_API_SECRET,
+      hostName: env.SHOPIFY_APP_URL,
+      scopes: env.SHOPIFY_SCOPES,
+      ...(env.SHOPIFY_ADMIN_API_URL ? { adminApiUrl: env.SHOPIFY_ADMIN_API_URL } : {}),
     });
     const client = new shopify.clients.Graphql({
       session: new Session({ id: `offline_${shop.shopKey}`, shop: shop.shopKey, state: '', isOnline: false, accessToken: shop.accessToken }),

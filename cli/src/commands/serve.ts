@@ -1,10 +1,12 @@
-import { DEFAULT_RETRY_POLICY, createImpactClient, startRelay } from '@cartrelay/core';
+import { DEFAULT_RETRY_POLICY, type ImpactClient, createImpactClient, startRelay } from '@cartrelay/core';
+import { type ShopifyApp, createShopifyApi, createShopifyApp } from '@cartrelay/shopify';
+import type { Logger } from 'pino';
 import pino from 'pino';
-import { parseEnv } from '../env.ts';
+import { type Env, parseEnv } from '../env.ts';
 import type { Io } from '../io.ts';
 import { parseOptions } from '../options.ts';
 import { createPlatforms } from '../platforms.ts';
-import { openRuntime } from '../runtime.ts';
+import { type Runtime, openRuntime } from '../runtime.ts';
 
 export const SERVE_USAGE = 'usage: cartrelay serve (configured by the environment: PORT, DATABASE_URL, CARTRELAY_IMPACT_BASE_URL, …)';
 
@@ -19,16 +21,22 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     redact: { paths: ['*.authToken', '*.webhookSecret', '*.accessToken', '*.email', 'headers.authorization'], censor: '[redacted]' },
   });
   const runtime = await openRuntime(env, (line) => logger.warn(line));
+  const impact = createImpactClient({ baseUrl: env.CARTRELAY_IMPACT_BASE_URL });
+  const shopifyApp = createShopifyAppFromEnv(env, runtime, impact, logger);
   const relay = await startRelay({
     store: runtime.store,
     shops: runtime.shops,
-    adapters: createPlatforms({ bigcommerceApiUrl: env.BIGCOMMERCE_API_URL }),
-    impact: createImpactClient({ baseUrl: env.CARTRELAY_IMPACT_BASE_URL }),
+    adapters: createPlatforms({ bigcommerceApiUrl: env.BIGCOMMERCE_API_URL, ...(shopifyApp ? { shopifyWebhooks: shopifyApp.webhooks } : {}) }),
+    impact,
     logger,
     appSecrets: { shopify: env.SHOPIFY_API_SECRET ?? null, bigcommerce: env.BIGCOMMERCE_CLIENT_SECRET ?? null },
     port: env.PORT,
     leaseMs: env.CARTRELAY_LEASE_MS,
     retryPolicy: { ...DEFAULT_RETRY_POLICY, submissionCheckDelayMs: env.CARTRELAY_SUBMISSION_CHECK_MS },
+    clickWaitMs: env.CARTRELAY_CLICK_WAIT_MS,
+    routers: shopifyApp?.routers ?? [],
+    jobs: shopifyApp?.jobs ?? [],
+    ...(env.CARTRELAY_TRUST_PROXY ? { trustProxy: trustProxy(env.CARTRELAY_TRUST_PROXY) } : {}),
   });
   io.stderr(`cartrelay serve: listening on ${relay.url} (${runtime.store.dialect})\n`);
 
@@ -37,4 +45,35 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   await relay.close();
   await runtime.close();
   return 0;
+}
+
+/** The Shopify app's routes and jobs, when its three settings are given (SHOPIFY_API_KEY, _SECRET, _APP_URL). */
+function createShopifyAppFromEnv(env: Env, runtime: Runtime, impact: ImpactClient, logger: Logger): ShopifyApp | null {
+  if (!env.SHOPIFY_API_KEY || !env.SHOPIFY_API_SECRET || !env.SHOPIFY_APP_URL) {
+    if (env.SHOPIFY_API_KEY || env.SHOPIFY_APP_URL) logger.warn('the Shopify app needs SHOPIFY_API_KEY, SHOPIFY_API_SECRET and SHOPIFY_APP_URL; its routes are off');
+    return null;
+  }
+  const shopify = createShopifyApi({
+    apiKey: env.SHOPIFY_API_KEY,
+    apiSecretKey: env.SHOPIFY_API_SECRET,
+    hostName: env.SHOPIFY_APP_URL,
+    scopes: env.SHOPIFY_SCOPES,
+    ...(env.SHOPIFY_ADMIN_API_URL ? { adminApiUrl: env.SHOPIFY_ADMIN_API_URL } : {}),
+  });
+  return createShopifyApp({
+    shopify,
+    appUrl: env.SHOPIFY_APP_URL,
+    shops: runtime.shops,
+    store: runtime.store,
+    box: runtime.box,
+    impact,
+    logger,
+    reconcileEveryMs: env.SHOPIFY_RECONCILE_INTERVAL_MS,
+  });
+}
+
+/** "true", a hop count, or Express's own list of addresses. */
+function trustProxy(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

@@ -33,6 +33,8 @@ export type SubmissionAnswer =
 export interface ImpactClient {
   send(request: ImpactRequest, credentials: ImpactCredentials): Promise<ImpactAnswer>;
   getSubmission(queuedUri: string, credentials: ImpactCredentials): Promise<SubmissionAnswer>;
+  /** Reads the program (campaign) with the credentials: the merchant's "test connection". */
+  checkConnection(credentials: ImpactCredentials, campaignId: string | null): Promise<{ ok: boolean; message: string }>;
 }
 
 export function createImpactClient(options: { baseUrl: string; timeoutMs?: number }): ImpactClient {
@@ -56,6 +58,22 @@ export function createImpactClient(options: { baseUrl: string; timeoutMs?: numbe
         return { kind: 'http_error', status: response.status, body: response.body.slice(0, 2000), headers: response.headers };
       } catch (error) {
         return { kind: 'network_error', error: describeError(error) };
+      }
+    },
+
+    async checkConnection(credentials, campaignId) {
+      const path = `/Advertisers/${encodeURIComponent(credentials.accountSid)}/Campaigns${campaignId ? `/${encodeURIComponent(campaignId)}` : ''}`;
+      try {
+        const response = await http(new URL(baseUrl + path), { method: 'GET', headers: { authorization: authorization(credentials), accept: 'application/json' } });
+        if (response.status >= 200 && response.status < 300) {
+          const name = (safeJson(response.body) as { Name?: string } | null)?.Name;
+          return { ok: true, message: campaignId ? `Connected: program ${campaignId}${name ? ` (${name})` : ''} is readable with these credentials.` : 'Connected: impact.com accepted these credentials.' };
+        }
+        if (response.status === 401 || response.status === 403) return { ok: false, message: 'impact.com refused the Account SID and Auth Token: check both in impact.com under Settings › API.' };
+        if (response.status === 404) return { ok: false, message: campaignId ? `The credentials work, but this account has no program ${campaignId}: check the program id.` : 'impact.com did not find this account.' };
+        return { ok: false, message: `impact.com answered HTTP ${response.status}; try again later.` };
+      } catch (error) {
+        return { ok: false, message: `impact.com could not be reached: ${describeError(error)}` };
       }
     },
 

@@ -18,6 +18,10 @@ export interface HttpAppOptions {
   readonly appSecrets: Readonly<Record<string, string | null>>;
   readonly maxBodyBytes?: number;
   readonly now?: () => number;
+  /** The store apps' own routes (install, admin page, click beacons), mounted beside the webhooks. */
+  readonly routers?: readonly express.Router[];
+  /** Express's `trust proxy` behind a load balancer, so that req.ip is the client's (rate limits key on it). */
+  readonly trustProxy?: boolean | number | string;
 }
 
 /**
@@ -32,6 +36,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
 
   for (const [platform, adapter] of adapters) {
     app.post(`/webhooks/${platform}`, express.raw({ type: () => true, limit: options.maxBodyBytes ?? 1024 * 1024 }), async (req: Request, res: Response) => {
@@ -98,6 +103,8 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+
+  for (const router of options.routers ?? []) app.use(router);
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'not found' });

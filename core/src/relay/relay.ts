@@ -7,7 +7,7 @@ import type { PlatformAdapter } from '../platform/platform-adapter.ts';
 import type { ShopDirectory } from '../shops/shop-directory.ts';
 import type { Store } from '../store/store.ts';
 import { createDeliveryWorker } from './delivery-worker.ts';
-import { createHttpApp } from './http-app.ts';
+import { type HttpAppOptions, createHttpApp } from './http-app.ts';
 import { InboxWriter } from './inbox-writer.ts';
 import { createRelayMetrics } from './metrics.ts';
 import { createWebhookProcessor } from './webhook-processor.ts';
@@ -27,6 +27,11 @@ export interface RelayOptions {
   readonly leaseMs?: number;
   /** How long after an order was placed its conversion may wait for a click id (a pixel's beacon). */
   readonly clickWaitMs?: number;
+  /** The store apps' own routes (install, admin page, click beacons). */
+  readonly routers?: HttpAppOptions['routers'];
+  readonly trustProxy?: HttpAppOptions['trustProxy'];
+  /** Jobs run periodically beside the workers (the store apps' reconciliation), each with its idle time. */
+  readonly jobs?: ReadonlyArray<{ readonly run: () => Promise<number>; readonly idleMs: number }>;
   /** false: accept webhooks only (benchmarks of the write path). */
   readonly workers?: boolean;
 }
@@ -42,7 +47,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const { store, shops, adapters, logger } = options;
   const metrics = createRelayMetrics(store);
   const inbox = new InboxWriter(store);
-  const app = createHttpApp({ store, shops, adapters, inbox, metrics, logger, appSecrets: options.appSecrets });
+  const app = createHttpApp({ store, shops, adapters, inbox, metrics, logger, appSecrets: options.appSecrets, routers: options.routers ?? [], ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}) });
 
   const processWebhooks = createWebhookProcessor({
     store,
@@ -77,6 +82,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         new WorkerLoop(delivery.deliver, { idleMs: 200, onError }),
         // Checks fall due submissionCheckDelayMs after each delivery; look for due ones at least as often.
         new WorkerLoop(delivery.checkSubmissions, { idleMs: Math.min(5_000, options.retryPolicy?.submissionCheckDelayMs ?? 5_000), onError }),
+        ...(options.jobs ?? []).map((job) => new WorkerLoop(job.run, { idleMs: job.idleMs, onError })),
       ];
   const [processingLoop, deliveryLoop] = loops;
   inbox.onStored(() => processingLoop?.wake());

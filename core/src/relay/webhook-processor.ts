@@ -63,9 +63,21 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): () => 
     // two days after the uninstall.
     switch (meaning.kind) {
       case 'shop_uninstalled':
-        return { kind: 'shop_change', run: async () => (await shops.setActive(shop.id, false), 'shop deactivated (uninstalled); its ledger is kept') };
+        return {
+          kind: 'shop_change',
+          run: async () => {
+            await shops.deactivate(shop.id, now());
+            return 'shop deactivated (uninstalled); its ledger is kept';
+          },
+        };
       case 'shop_redact':
-        return { kind: 'shop_change', run: async () => (await shops.remove(shop.id), 'shop data deleted') };
+        return {
+          kind: 'shop_change',
+          run: async () => {
+            await shops.remove(shop.id);
+            return 'shop data deleted';
+          },
+        };
       case 'customer_data_request':
         return {
           kind: 'shop_change',

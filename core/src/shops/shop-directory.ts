@@ -95,6 +95,15 @@ export class ShopDirectory {
     this.#forget();
   }
 
+  /** The app was uninstalled: deliveries stop, the revoked access token and sessions go, the ledger stays. */
+  async deactivate(id: number, now = Date.now()): Promise<void> {
+    const row = await this.#store.getShop(id);
+    if (!row) return;
+    await this.#store.updateShop(id, { active: false, accessTokenSealed: null }, now);
+    await this.#store.deleteAppSessions((await this.#store.findAppSessions(row.platform, row.shopKey)).map((session) => session.id));
+    this.#forget();
+  }
+
   async remove(id: number): Promise<void> {
     await this.#store.deleteShop(id);
     this.#forget();

@@ -129,6 +129,9 @@ export async function startFakeImpact(options: { accounts: Readonly<Record<strin
       }
       return answer(200, queued(accountSid, reversal ? 'Reversal' : 'Modification', submissionErrors, body));
     }
+    // Reading a program, as the admin page's "test connection" does: every numeric program exists here.
+    const campaign = /^GET \/Campaigns(?:\/(\d+))?$/.exec(route);
+    if (campaign) return answer(200, campaign[1] ? { Id: campaign[1], Name: `Program ${campaign[1]}` } : { Campaigns: [] });
     const submission = /^GET \/APISubmissions\/(\d+)$/.exec(route);
     if (submission) {
       const found = submissions.get(Number(submission[1]));

@@ -44,6 +44,7 @@ export function normalizeShopifyOrder(payload: unknown): Result<Order, PayloadEr
       .filter((attribute) => attribute.value !== null)
       .map((attribute) => ({ name: attribute.name, value: String(attribute.value) })),
     capturedClickId: null,
+    ...(order.checkout_token ? { checkoutToken: order.checkout_token } : {}),
     customer: {
       id: customer ? exactId(customer.id, customer.admin_graphql_api_id) : null,
       email: order.email || order.contact_email || customer?.email || null,

@@ -57,6 +57,7 @@ export const ShopifyOrderSchema = z.object({
   refunds: z.array(ShopifyRefundSchema).nullish(),
   discount_codes: z.array(z.object({ code: z.string() })).nullish(),
   landing_site: text,
+  checkout_token: text,
   note_attributes: z
     .array(z.object({ name: z.string(), value: z.union([z.string(), z.number(), z.boolean(), z.null()]) }))
     .nullish(),

@@ -9,8 +9,11 @@ import {
   ok,
   parsePayload,
 } from '@cartrelay/core';
+import { z } from 'zod';
+import { normalizeShopifyGraphqlOrder } from './admin-api/graphql-order.ts';
 import { normalizeShopifyOrder, toRefund } from './normalize-order.ts';
 import { ShopifyRefundSchema } from './order-payload.ts';
+import { RECONCILED_TOPIC } from './reconcile/reconcile-shop.ts';
 
 export const SHOPIFY_ORDER_TOPICS = [
   'orders/create',
@@ -20,6 +23,18 @@ export const SHOPIFY_ORDER_TOPICS = [
   'orders/fulfilled',
   'orders/partially_fulfilled',
 ] as const;
+
+/** The app's lifecycle and the privacy-law topics every App Store app must handle. */
+export const SHOPIFY_SHOP_TOPICS = ['app/uninstalled', 'shop/redact', 'customers/redact', 'customers/data_request'] as const;
+
+/** Ids arrive as JSON numbers beyond 2^53 (parsed exactly as strings by parseJson) or strings. */
+const payloadId = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
+const CustomerRequestSchema = z.object({
+  customer: z.object({ id: payloadId.nullish(), email: z.string().nullish() }).passthrough(),
+  orders_to_redact: z.array(payloadId).nullish(),
+  orders_requested: z.array(payloadId).nullish(),
+  data_request: z.object({ id: payloadId }).passthrough().nullish(),
+});
 
 const header = (headers: Readonly<Record<string, string | undefined>>, name: string) =>
   // Webhook deliveries use X-Shopify-*; the newer Events deliveries drop the X- prefix.
@@ -40,7 +55,14 @@ export const shopifyWebhooks: WebhookReceiver = {
     }
     const normalized = normalizeShopDomain(shopKey);
     if (!normalized.ok) return err({ status: 400, reason: normalized.error });
-    return ok({ kind: 'delivery', shopKey: normalized.value, topic, deliveryId: `${topic}:${eventId}` });
+    return ok({
+      kind: 'delivery',
+      shopKey: normalized.value,
+      topic,
+      deliveryId: `${topic}:${eventId}`,
+      // shop/redact comes two days after the uninstall, and may find the shop already gone.
+      unknownShopHasNothing: (SHOPIFY_SHOP_TOPICS as readonly string[]).includes(topic),
+    });
   },
 
   // Every Shopify webhook is signed with the app's API secret.
@@ -61,6 +83,19 @@ export const shopifyWebhooks: WebhookReceiver = {
     if (topic === 'refunds/create') {
       const refund = parsePayload(ShopifyRefundSchema.required({ order_id: true }), payload);
       return refund.ok ? ok({ kind: 'refund', platformOrderId: refund.value.order_id, refund: toRefund(refund.value) }) : refund;
+    }
+    if (topic === RECONCILED_TOPIC) {
+      const order = normalizeShopifyGraphqlOrder(payload);
+      return order.ok ? ok({ kind: 'order', order: order.value }) : order;
+    }
+    if (topic === 'app/uninstalled') return ok({ kind: 'shop_uninstalled' });
+    if (topic === 'shop/redact') return ok({ kind: 'shop_redact' });
+    if (topic === 'customers/redact' || topic === 'customers/data_request') {
+      const request = parsePayload(CustomerRequestSchema, payload);
+      if (!request.ok) return request;
+      const { customer, orders_to_redact, orders_requested, data_request } = request.value;
+      const ref = { customerId: customer.id ?? null, email: customer.email ?? null, platformOrderIds: orders_to_redact ?? orders_requested ?? [] };
+      return ok(topic === 'customers/redact' ? { kind: 'customer_redact', customer: ref } : { kind: 'customer_data_request', customer: ref, requestId: data_request?.id ?? null });
     }
     return ok({ kind: 'ignored', reason: `topic ${topic} carries no order change` });
   },

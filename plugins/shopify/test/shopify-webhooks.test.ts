@@ -10,7 +10,7 @@ describe('Shopify webhook receiver', () => {
   const request = shopifyWebhookRequest({ shop: 'My-Store.myshopify.com', topic: 'orders/paid', body: '{"id":1}', apiSecret: SECRET, eventId: 'evt-9' });
 
   it('identifies the shop, topic and duplicate key (topic + X-Shopify-Event-Id)', () => {
-    expect(shopifyWebhooks.identify(raw(request))).toEqual({ ok: true, value: { kind: 'delivery', shopKey: 'my-store.myshopify.com', topic: 'orders/paid', deliveryId: 'orders/paid:evt-9' } });
+    expect(shopifyWebhooks.identify(raw(request))).toEqual({ ok: true, value: { kind: 'delivery', shopKey: 'my-store.myshopify.com', topic: 'orders/paid', deliveryId: 'orders/paid:evt-9', unknownShopHasNothing: false } });
   });
 
   it('accepts the Events delivery headers without the X- prefix', () => {
@@ -50,5 +50,34 @@ describe('Shopify webhook receiver', () => {
 
   it('ignores topics that change no order', () => {
     expect(shopifyWebhooks.interpret('products/update', {})).toEqual({ ok: true, value: { kind: 'ignored', reason: 'topic products/update carries no order change' } });
+  });
+
+  it('answers privacy and uninstall webhooks for a shop no longer held as having nothing, not as unknown', () => {
+    for (const topic of ['app/uninstalled', 'shop/redact', 'customers/redact', 'customers/data_request']) {
+      const identity = shopifyWebhooks.identify(raw(shopifyWebhookRequest({ shop: 'gone.myshopify.com', topic, body: '{}', apiSecret: SECRET })));
+      expect(identity.ok && identity.value.kind === 'delivery' && identity.value.unknownShopHasNothing).toBe(true);
+    }
+  });
+
+  it('reads the privacy-law payloads as Shopify documents them', () => {
+    // https://shopify.dev/docs/apps/build/privacy-law-compliance (2026-07 reference sample).
+    const redact = { shop_id: 954889, shop_domain: 'shop.myshopify.com', customer: { id: 191167, email: 'john@example.com', phone: '555-625-1199' }, orders_to_redact: [299938, 280263, 220458] };
+    expect(shopifyWebhooks.interpret('customers/redact', redact)).toEqual({
+      ok: true,
+      value: { kind: 'customer_redact', customer: { customerId: '191167', email: 'john@example.com', platformOrderIds: ['299938', '280263', '220458'] } },
+    });
+    const request = { shop_id: 954889, shop_domain: 'shop.myshopify.com', orders_requested: [299938], customer: { id: 191167, email: 'john@example.com', phone: null }, data_request: { id: 9999 } };
+    expect(shopifyWebhooks.interpret('customers/data_request', request)).toEqual({
+      ok: true,
+      value: { kind: 'customer_data_request', customer: { customerId: '191167', email: 'john@example.com', platformOrderIds: ['299938'] }, requestId: '9999' },
+    });
+    expect(shopifyWebhooks.interpret('shop/redact', { shop_id: 954889, shop_domain: 'shop.myshopify.com' })).toEqual({ ok: true, value: { kind: 'shop_redact' } });
+    expect(shopifyWebhooks.interpret('app/uninstalled', { id: 548380009, myshopify_domain: 'shop.myshopify.com' })).toEqual({ ok: true, value: { kind: 'shop_uninstalled' } });
+    expect(shopifyWebhooks.interpret('customers/redact', { customer: 'nobody' }).ok).toBe(false);
+  });
+
+  it('reads a reconciled order (the GraphQL order node) as an order', () => {
+    const interpreted = shopifyWebhooks.interpret('orders/reconciled', readJsonFixture(new URL('./fixtures/graphql-order-1001.json', import.meta.url)));
+    expect(interpreted.ok && interpreted.value.kind === 'order' && interpreted.value.order.number).toBe('1001');
   });
 });

@@ -1,0 +1,187 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { ZodType } from 'zod';
+import type { TrackingConfig } from '../config/tracking-config.ts';
+import { parseTrackingConfig } from '../config/tracking-config.ts';
+import type { ImpactClient } from '../delivery/impact-client.ts';
+import { planTestAction } from '../ledger/test-action.ts';
+import type { Result } from '../result.ts';
+import type { Shop, ShopDirectory } from '../shops/shop-directory.ts';
+import type { Store } from '../store/store.ts';
+import { fieldProblems } from '../validation/format-issues.ts';
+import {
+  ADMIN_API_BASE,
+  type AdminAction,
+  type AdminError,
+  type AdminShop,
+  ConnectionInputSchema,
+  ConnectionTestInputSchema,
+  type TestActionResult,
+} from './contract.ts';
+
+/** Who is asking, as the platform's authentication established it. */
+export interface AdminIdentity {
+  readonly platform: string;
+  readonly shopKey: string;
+}
+
+/**
+ * The platform's half of the admin API: it reads its own credentials from the request (a Shopify
+ * session token, a BigCommerce signed payload…) and says which shop is asking, or why nobody is.
+ */
+export type AdminAuthenticator = (req: Request) => Promise<Result<AdminIdentity, string>>;
+
+export interface AdminRouterOptions {
+  readonly shops: ShopDirectory;
+  readonly store: Store;
+  readonly impact: ImpactClient;
+  readonly authenticate: AdminAuthenticator;
+  readonly logger: Logger;
+  readonly now?: () => number;
+}
+
+type Handler = (req: Request, res: Response, shop: Shop) => Promise<void>;
+
+/**
+ * The platform-neutral admin API (see contract.ts), mounted at /api/admin by each store app with its
+ * own authenticator. Every input is parsed with the contract's schemas; an invalid one changes nothing.
+ */
+export function createAdminRouter(options: AdminRouterOptions): express.Router {
+  const { shops, store, impact, logger } = options;
+  const now = options.now ?? Date.now;
+  const router = express.Router();
+  router.use(express.json({ limit: '512kb' }));
+
+  const fail = (res: Response, status: number, error: string, problems?: AdminError['problems']) => {
+    res.status(status).json(problems ? { error, problems } : { error });
+  };
+  /** Authenticates, finds the shop, and hands both to the handler. */
+  const route =
+    (handler: Handler) =>
+    async (req: Request, res: Response): Promise<void> => {
+      const identity = await options.authenticate(req);
+      if (!identity.ok) return fail(res, 401, identity.error);
+      const shop = await shops.find(identity.value.platform, identity.value.shopKey, now());
+      if (!shop) return fail(res, 404, `${identity.value.platform} shop ${identity.value.shopKey} is not installed`);
+      await handler(req, res, shop);
+    };
+  const parse = <T>(schema: ZodType<T>, body: unknown, res: Response): T | null => {
+    const parsed = schema.safeParse(body ?? {});
+    if (parsed.success) return parsed.data;
+    fail(res, 400, 'invalid input: nothing was changed', fieldProblems(parsed.error));
+    return null;
+  };
+
+  router.get(
+    '/shop',
+    route(async (_req, res, shop) => {
+      res.json(adminShop(shop));
+    }),
+  );
+
+  router.put(
+    '/connection',
+    route(async (req, res, shop) => {
+      const input = parse(ConnectionInputSchema, req.body, res);
+      if (!input) return;
+      if (!input.authToken && !shop.impact) return fail(res, 400, 'invalid input: nothing was changed', [{ path: 'authToken', message: 'the Auth Token is required the first time' }]);
+      await shops.setConnection(shop.id, { accountSid: input.accountSid, authToken: input.authToken }, now());
+      logger.info({ shopId: shop.id }, 'impact.com connection saved');
+      res.json(adminShop((await shops.get(shop.id, now()))!));
+    }),
+  );
+
+  router.post(
+    '/connection/test',
+    route(async (req, res, shop) => {
+      const input = parse(ConnectionTestInputSchema, req.body, res);
+      if (!input) return;
+      const accountSid = input.accountSid ?? shop.impact?.accountSid;
+      const authToken = input.authToken ?? shop.impact?.authToken;
+      if (!accountSid || !authToken) return fail(res, 400, 'enter the Account SID and Auth Token to test');
+      res.json(await impact.checkConnection({ accountSid, authToken }, input.campaignId ?? shop.config?.program.campaignId ?? null));
+    }),
+  );
+
+  router.put(
+    '/config',
+    route(async (req, res, shop) => {
+      const config = parseTrackingConfig(req.body);
+      if (!config.ok) return fail(res, 400, 'invalid configuration: nothing was changed', config.error);
+      await shops.setConfig(shop.id, config.value, now());
+      logger.info({ shopId: shop.id }, 'tracking configuration saved');
+      res.json(adminShop((await shops.get(shop.id, now()))!));
+    }),
+  );
+
+  router.post(
+    '/test-action',
+    route(async (_req, res, shop) => {
+      if (!shop.config || !shop.impact) return fail(res, 409, 'connect impact.com and save the program id and action tracker first');
+      const at = new Date(now());
+      const plan = planTestAction(shop.config, at);
+      await store.enqueueDeliveries(shop.id, plan.deliveries, at.getTime());
+      const result: TestActionResult = { orderId: plan.orderId, reversalAt: new Date(plan.reversalAt).toISOString() };
+      res.status(202).json(result);
+    }),
+  );
+
+  router.get(
+    '/actions',
+    route(async (req, res, shop) => {
+      const limit = Math.min(200, Math.max(1, Number(req.query.limit) || 50));
+      res.json({ actions: await listActions(store, shop, limit) });
+    }),
+  );
+
+  router.use((_req: Request, res: Response) => fail(res, 404, 'no such admin API route'));
+  router.use((error: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+    if (error.type === 'entity.parse.failed') return fail(res, 400, 'the body is not valid JSON');
+    if (error.type === 'entity.too.large') return fail(res, 413, 'the body is too large');
+    logger.error({ err: error }, 'admin API request failed');
+    fail(res, 500, 'internal error');
+  });
+  return router;
+}
+
+
+function adminShop(shop: Shop): AdminShop {
+  return {
+    platform: shop.platform,
+    shopKey: shop.shopKey,
+    active: shop.active,
+    connection: { accountSid: shop.impact?.accountSid ?? null, authTokenSet: Boolean(shop.impact?.authToken) },
+    config: shop.config as TrackingConfig | null,
+  };
+}
+
+/** The shop's recent orders as the merchant sees them: each with its deliveries and impact.com's answers. */
+async function listActions(store: Store, shop: Shop, limit: number): Promise<AdminAction[]> {
+  const orders = await store.listOrders(shop.id, { limit });
+  return Promise.all(
+    orders.map(async (order) => {
+      const deliveries = await store.listDeliveries(shop.id, { orderRef: order.id });
+      const conversion = deliveries.find((d) => d.kind === 'conversion');
+      const capture = conversion ? await store.findClickCapture(shop.id, order.platformOrderId, null) : null;
+      const late = capture && conversion && conversion.fields.ClickId !== capture.clickId ? capture : null;
+      return {
+        platformOrderId: order.platformOrderId,
+        impactOrderId: order.impactOrderId,
+        status: order.status,
+        updatedAt: new Date(order.updatedAt).toISOString(),
+        deliveries: deliveries.map((d) => ({
+          kind: d.kind,
+          status: d.status,
+          attempts: d.attemptLog.length,
+          lastError: d.lastError,
+          submissionStatus: d.submissionStatus,
+          submissionErrors: d.submissionErrors,
+          createdAt: new Date(d.createdAt).toISOString(),
+          completedAt: d.completedAt === null ? null : new Date(d.completedAt).toISOString(),
+        })),
+        lateClickId: late ? { clickId: late.clickId, source: late.source, capturedAt: new Date(late.capturedAt).toISOString() } : null,
+        explain: order.explain,
+      };
+    }),
+  );
+}
