@@ -103,8 +103,8 @@ describe.skipIf(!existsSync(CHROMIUM))('Shopify admin page in a browser', () => 
 
     // A paid order with that code and no click id: its conversion credits the mapped partner.
     const body = JSON.stringify({
-      id: 820982911946154508,
-      admin_graphql_api_id: 'gid://shopify/Order/820982911946154508',
+      id: 5512409042,
+      admin_graphql_api_id: 'gid://shopify/Order/5512409042',
       name: '#4242',
       created_at: '2026-11-20T10:00:00-05:00',
       updated_at: '2026-11-20T10:00:05-05:00',
