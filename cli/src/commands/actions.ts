@@ -1,4 +1,4 @@
-import type { DeliveryListing, OrderListing, Store } from '@cartrelay/core';
+import { type DeliveryListing, type OrderListing, type Store, lateClickCapture } from '@cartrelay/core';
 import { parseEnv } from '../env.ts';
 import { type Io, UsageError } from '../io.ts';
 import { parseOptions } from '../options.ts';
@@ -43,12 +43,16 @@ export async function actionsCommand(args: string[], io: Io): Promise<number> {
 async function describeOrder(store: Store, shopId: number, order: OrderListing) {
   const deliveries = await store.listDeliveries(shopId, { orderRef: order.id });
   const conversion = deliveries.find((d) => d.kind === 'conversion');
+  const late = conversion ? lateClickCapture(conversion.fields, await store.findClickCapture(shopId, order.platformOrderId, null)) : null;
   return {
     platformOrderId: order.platformOrderId,
     status: order.status,
     orderId: order.impactOrderId,
     actionTrackerId: order.actionTrackerId,
     checks: conversion ? integrityChecks(conversion.fields, deliveries) : [],
+    ...(late
+      ? { lateClickId: { clickId: late.clickId, source: late.source, capturedAt: new Date(late.capturedAt).toISOString(), note: 'arrived after the conversion was sent; impact.com cannot add it' } }
+      : {}),
     deliveries: deliveries.map(describeDelivery),
     explain: order.explain,
   };

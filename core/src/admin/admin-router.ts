@@ -4,6 +4,7 @@ import type { ZodType } from 'zod';
 import type { TrackingConfig } from '../config/tracking-config.ts';
 import { parseTrackingConfig } from '../config/tracking-config.ts';
 import type { ImpactClient } from '../delivery/impact-client.ts';
+import { lateClickCapture } from '../ledger/late-click.ts';
 import { planTestAction } from '../ledger/test-action.ts';
 import type { Result } from '../result.ts';
 import type { Shop, ShopDirectory } from '../shops/shop-directory.ts';
@@ -162,8 +163,7 @@ async function listActions(store: Store, shop: Shop, limit: number): Promise<Adm
     orders.map(async (order) => {
       const deliveries = await store.listDeliveries(shop.id, { orderRef: order.id });
       const conversion = deliveries.find((d) => d.kind === 'conversion');
-      const capture = conversion ? await store.findClickCapture(shop.id, order.platformOrderId, null) : null;
-      const late = capture && conversion && conversion.fields.ClickId !== capture.clickId ? capture : null;
+      const late = conversion ? lateClickCapture(conversion.fields, await store.findClickCapture(shop.id, order.platformOrderId, null)) : null;
       return {
         platformOrderId: order.platformOrderId,
         impactOrderId: order.impactOrderId,

@@ -12,3 +12,4 @@ export {
 } from './order-lifecycle.ts';
 export { customerKeys } from './customer-keys.ts';
 export { TEST_ACTION_REVERSAL_DELAY_MS, type TestActionPlan, planTestAction } from './test-action.ts';
+export { lateClickCapture } from './late-click.ts';
