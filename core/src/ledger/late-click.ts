@@ -2,11 +2,12 @@ import type { ConversionFields } from '../mapping/conversion.ts';
 import type { ClickCapture } from '../store/store.ts';
 
 /**
- * A click id captured for an order (a pixel's beacon) that its conversion does not carry: it arrived
- * after the conversion was planned, and impact.com cannot change a sent conversion's click id. Shown
- * to the merchant so the partner can still be credited by hand.
+ * A click id captured for an order (a pixel's beacon) whose conversion went without any: it arrived
+ * after the conversion was planned, and impact.com cannot add a click id to a sent conversion. Shown
+ * to the merchant so the partner can still be credited by hand. (A conversion that carries a click id
+ * of its own took it from the order, which a beacon never overrides.)
  */
 export function lateClickCapture(conversion: ConversionFields | null, capture: ClickCapture | null): ClickCapture | null {
-  if (!conversion || !capture) return null;
-  return conversion.ClickId === capture.clickId ? null : capture;
+  if (!conversion || !capture || conversion.ClickId) return null;
+  return capture;
 }
