@@ -1,0 +1,554 @@
+import { createHmac } from 'node:crypto';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type AdminAction,
+  type AdminShop,
+  DEFAULT_RETRY_POLICY,
+  type Relay,
+  ShopDirectory,
+  type Store,
+  type TestActionResult,
+  createImpactClient,
+  createSecretBox,
+  openStore,
+  parseSecretKey,
+  startRelay,
+} from '@cartrelay/core';
+import { type FakeImpact, startFakeImpact } from '@cartrelay/core/fake-impact';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createShopifyAdapter } from '../src/index.ts';
+import { createShopifyApi } from '../src/admin-api/shopify-api.ts';
+import { RECONCILED_TOPIC } from '../src/reconcile/reconcile-shop.ts';
+import { RECONCILE_CURSOR, type ShopifyApp, createShopifyApp } from '../src/app/shopify-app.ts';
+import { type FakeShopify, signSessionToken, startFakeShopify } from '../src/testing/fake-shopify.ts';
+import { shopifyWebhookRequest } from '../src/testing/signed-webhook.ts';
+
+/**
+ * The Shopify app as `cartrelay serve` wires it (createShopifyApi with the Admin API redirected to a
+ * fake Shopify, the relay with the app's routers and receiver), driven only through HTTP: installs,
+ * the admin API a merchant's embedded page calls, webhooks, the pixel's beacons and reconciliation.
+ */
+
+const API_KEY = 'cartrelay-app-key';
+const API_SECRET = 'cartrelay-app-secret';
+const APP_URL = 'https://cartrelay.example.com';
+const SHOP = 'merino.myshopify.com';
+const ACCOUNT_SID = 'IRmerino0001';
+const AUTH_TOKEN = 'impact-token-1';
+const TRACKER = '67890';
+// Any browser: the library answers bots (Node's fetch says "node") with 410 during OAuth.
+const BROWSER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
+const CLICK_WAIT_MS = 1500;
+const LONG_AGO = '2026-01-15T10:00:00-05:00';
+
+const CONFIG = {
+  version: 1,
+  program: { campaignId: '12345', actionTrackerId: TRACKER },
+  trigger: 'paid',
+  clickIdParam: 'irclickid',
+  attributionPrecedence: 'click',
+  promoCodes: [{ match: 'exact', code: 'JANE20', partnerId: '555001' }],
+};
+
+const examplePayload = fileURLToPath(new URL('../../../examples/payloads/shopify-orders-paid.json', import.meta.url));
+
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 4000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+interface OrderOptions {
+  readonly id: number;
+  readonly createdAt?: string;
+  readonly landingSite?: string | null;
+  readonly discountCodes?: readonly string[];
+}
+
+/** The documented orders/paid sample with its own id and name (#<id % 10000>), customer 207119551. */
+async function orderBody(options: OrderOptions): Promise<string> {
+  const order = JSON.parse(await readFile(examplePayload, 'utf8'));
+  const createdAt = options.createdAt ?? LONG_AGO;
+  Object.assign(order, {
+    id: options.id,
+    admin_graphql_api_id: `gid://shopify/Order/${options.id}`,
+    name: `#${options.id % 10_000}`,
+    order_number: options.id % 10_000,
+    created_at: createdAt,
+    updated_at: createdAt,
+    processed_at: createdAt,
+    landing_site: options.landingSite ?? '/products/merino-socks?utm_source=newsletter',
+    discount_codes: (options.discountCodes ?? []).map((code) => ({ code, amount: '20.00', type: 'fixed_amount' })),
+  });
+  order.customer = { ...order.customer, id: 207119551, admin_graphql_api_id: 'gid://shopify/Customer/207119551', email: 'jon@example.com' };
+  return JSON.stringify(order);
+}
+
+describe('the Shopify app in the relay', () => {
+  let impact: FakeImpact;
+  let shopify: FakeShopify;
+  let store: Store;
+  let shops: ShopDirectory;
+  let app: ShopifyApp;
+  let relay: Relay;
+
+  /** As serve.ts wires it; `shopCacheMs` is ShopDirectory's cache (production: its 5 s default). */
+  const start = async (shopCacheMs?: number) => {
+    impact = await startFakeImpact({ accounts: { [ACCOUNT_SID]: AUTH_TOKEN } });
+    shopify = await startFakeShopify({ apiKey: API_KEY, apiSecret: API_SECRET });
+    store = await openStore({ dataDir: await mkdtemp(join(tmpdir(), 'cartrelay-shopify-app-')) });
+    const box = createSecretBox(parseSecretKey('ab'.repeat(32))!);
+    shops = new ShopDirectory(store, box, shopCacheMs === undefined ? {} : { cacheMs: shopCacheMs });
+    const logger = pino({ level: 'silent' });
+    const impactClient = createImpactClient({ baseUrl: impact.url, timeoutMs: 2000 });
+    app = createShopifyApp({
+      shopify: createShopifyApi({ apiKey: API_KEY, apiSecretKey: API_SECRET, hostName: APP_URL, scopes: ['read_orders', 'write_pixels', 'read_customer_events'], adminApiUrl: shopify.url }),
+      appUrl: APP_URL,
+      shops,
+      store,
+      box,
+      impact: impactClient,
+      logger,
+    });
+    relay = await startRelay({
+      store,
+      shops,
+      adapters: new Map([['shopify', createShopifyAdapter(app.webhooks)]]),
+      impact: impactClient,
+      logger,
+      appSecrets: { shopify: API_SECRET },
+      port: 0,
+      host: '127.0.0.1',
+      routers: app.routers,
+      jobs: [],
+      clickWaitMs: CLICK_WAIT_MS,
+      retryPolicy: { ...DEFAULT_RETRY_POLICY, submissionCheckDelayMs: 200 },
+    });
+  };
+
+  afterEach(async () => {
+    await relay.close();
+    await store.close();
+    await shopify.close();
+    await impact.close();
+  });
+
+  const token = (shop = SHOP, overrides: Partial<Parameters<typeof signSessionToken>[0]> = {}) =>
+    signSessionToken({ apiKey: API_KEY, apiSecret: API_SECRET, shop, ...overrides });
+  const adminApi = (method: string, path: string, options: { shop?: string; body?: unknown; authorization?: string | null } = {}) => {
+    const authorization = options.authorization === undefined ? `Bearer ${token(options.shop)}` : options.authorization;
+    return fetch(`${relay.url}/api/admin${path}`, {
+      method,
+      headers: { ...(authorization ? { authorization } : {}), ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
+  };
+  const webhook = (topic: string, body: string, options: { shop?: string; secret?: string } = {}) => {
+    const request = shopifyWebhookRequest({ shop: options.shop ?? SHOP, topic, body, apiSecret: options.secret ?? API_SECRET });
+    return fetch(`${relay.url}/webhooks/shopify`, { method: 'POST', headers: request.headers, body: request.body });
+  };
+  const beacon = (orderId: string, clickId: string) =>
+    fetch(`${relay.url}/collect/shopify`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ shop: SHOP, clickId, sharedId: null, orderId, checkoutToken: null }),
+    });
+  const tokenExchanges = () => shopify.calls.filter((call) => call.operation === 'token_exchange');
+  const conversionOf = (orderId: string) => impact.actions.get(`${ACCOUNT_SID}|${TRACKER}|${orderId}`);
+  const conversionsPostedFor = (orderId: string) => impact.requests.filter((r) => r.path === `/Advertisers/${ACCOUNT_SID}/Conversions` && r.fields.OrderId === orderId);
+  const actions = async (): Promise<AdminAction[]> => ((await (await adminApi('GET', '/actions')).json()) as { actions: AdminAction[] }).actions;
+
+  /** The merchant opens the app from the Shopify admin: its first admin API call installs it. */
+  const install = async () => {
+    const answer = await adminApi('GET', '/shop');
+    expect(answer.status).toBe(200);
+    return (await store.findShop('shopify', SHOP))!;
+  };
+  /** Then connects impact.com and saves the tracking configuration. */
+  const setUp = async () => {
+    expect((await adminApi('PUT', '/connection', { body: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN } })).status).toBe(200);
+    expect((await adminApi('PUT', '/config', { body: CONFIG })).status).toBe(200);
+  };
+
+  describe('with the shop cache as production has it', () => {
+    beforeEach(() => start());
+
+    // BUG (core/src/shops/shop-directory.ts, install): a new shop is added without clearing the
+    // directory's cache, so the `null` that shopOfSessionToken's `shops.find` cached a moment earlier
+    // stays for 5 s: the admin router's own `shops.find` then answers 404 "not installed".
+    it.fails('answers the very first admin API call of a new shop with the installed shop', async () => {
+      const answer = await adminApi('GET', '/shop');
+      expect(answer.status).toBe(200);
+      expect(((await answer.json()) as AdminShop).shopKey).toBe(SHOP);
+      expect(tokenExchanges()).toHaveLength(1);
+    });
+
+    // The same bug at the webhook route: the first orders for a shop just installed are refused as from an unknown shop.
+    it.fails('accepts the webhooks of a shop installed a moment ago', async () => {
+      await adminApi('GET', '/shop');
+      expect(await store.findShop('shopify', SHOP)).not.toBeNull();
+      expect((await webhook('orders/create', await orderBody({ id: 5_900_000_001_001 }))).status).toBe(200);
+    });
+  });
+
+  describe('install', () => {
+    // The shop cache off, so these tests do not trip over the first-install bug pinned below.
+    beforeEach(() => start(0));
+
+    it('installs a new shop by token exchange on its first admin API call, once', async () => {
+      const answer = await adminApi('GET', '/shop');
+      expect(answer.status).toBe(200);
+      const shop = (await answer.json()) as AdminShop;
+      expect(shop).toEqual({ platform: 'shopify', shopKey: SHOP, active: true, connection: { accountSid: null, authTokenSet: false }, config: null });
+
+      expect(tokenExchanges()).toEqual([expect.objectContaining({ method: 'POST', path: '/admin/oauth/access_token', shop: SHOP, status: 200 })]);
+      const row = await store.findShop('shopify', SHOP);
+      expect(row).toMatchObject({ active: true, config: null });
+      expect(row!.accessTokenSealed).not.toBeNull();
+      // The token the shop holds is the one the fake issued: the GraphQL endpoint accepted it for the pixel.
+      expect(shopify.calls.filter((call) => call.operation === 'webPixelCreate')).toEqual([expect.objectContaining({ shop: SHOP, status: 200 })]);
+      const settings = JSON.parse(shopify.pixels.get(SHOP)!.settings) as Record<string, string>;
+      expect(settings.collectUrl).toBe(`${APP_URL}/collect/shopify`);
+      expect(settings.clickIdParam).toBe('irclickid');
+      expect(await store.readCursor(row!.id, RECONCILE_CURSOR)).not.toBeNull();
+
+      expect((await adminApi('GET', '/shop')).status).toBe(200);
+      expect(tokenExchanges()).toHaveLength(1);
+    });
+
+    it('refuses admin API calls without a genuine, current session token for this app, and installs nothing', async () => {
+      const refused = [
+        await adminApi('GET', '/shop', { authorization: null }),
+        await adminApi('GET', '/shop', { authorization: `Bearer ${signSessionToken({ apiKey: API_KEY, apiSecret: 'someone-elses-secret', shop: SHOP })}` }),
+        await adminApi('GET', '/shop', { authorization: `Bearer ${token(SHOP, { now: Date.now() - 600_000 })}` }),
+        await adminApi('GET', '/shop', { authorization: `Bearer ${signSessionToken({ apiKey: 'another-app', apiSecret: API_SECRET, shop: SHOP })}` }),
+        await adminApi('GET', '/shop', { authorization: 'Basic dXNlcjpwYXNz' }),
+      ];
+      expect(refused.map((answer) => answer.status)).toEqual([401, 401, 401, 401, 401]);
+      for (const answer of refused) expect(await answer.json()).toEqual({ error: expect.any(String) });
+      expect(await store.listShops()).toEqual([]);
+      expect(tokenExchanges()).toEqual([]);
+    });
+
+    it('refuses the embedded page opened for one shop with a session token of another', async () => {
+      const answer = await fetch(`${relay.url}/shopify/app?shop=${SHOP}&embedded=1&id_token=${token('intruder.myshopify.com')}`);
+      expect(answer.status).toBe(401);
+      expect(await store.findShop('shopify', SHOP)).toBeNull();
+    });
+
+    // BUG (plugins/shopify/src/app/shopify-app.ts, the /shopify/app route): the token's shop is
+    // installed (token exchange, pixel) before the route sees that it is not the page's shop and refuses.
+    it.fails('installs no shop at all when the page’s shop and the session token’s shop differ', async () => {
+      const answer = await fetch(`${relay.url}/shopify/app?shop=${SHOP}&embedded=1&id_token=${token('intruder.myshopify.com')}`);
+      expect(answer.status).toBe(401);
+      expect((await store.listShops()).map((shop) => shop.shopKey)).toEqual([]);
+      expect(tokenExchanges()).toEqual([]);
+    });
+
+    it('installs by the authorization-code grant, with the state cookie and a valid HMAC', async () => {
+      const begin = await fetch(`${relay.url}/shopify/auth?shop=${SHOP}`, { redirect: 'manual', headers: { 'user-agent': BROWSER } });
+      expect(begin.status).toBe(302);
+      const location = new URL(begin.headers.get('location')!);
+      expect(`${location.origin}${location.pathname}`).toBe(`https://${SHOP}/admin/oauth/authorize`);
+      expect(location.searchParams.get('client_id')).toBe(API_KEY);
+      expect(location.searchParams.get('redirect_uri')).toBe(`${APP_URL}/shopify/auth/callback`);
+      const state = location.searchParams.get('state')!;
+      expect(state).toMatch(/\S{8,}/);
+      const cookie = begin.headers
+        .getSetCookie()
+        .map((line) => line.split(';')[0]!)
+        .join('; ');
+      expect(cookie).toContain('shopify_app_state=');
+
+      const host = Buffer.from('admin.shopify.com/store/merino').toString('base64url');
+      const query = { code: shopify.issueAuthorizationCode(SHOP), host, shop: SHOP, state, timestamp: String(Math.floor(Date.now() / 1000)) };
+      const callback = (hmac: string) =>
+        fetch(`${relay.url}/shopify/auth/callback?${new URLSearchParams({ ...query, hmac })}`, { redirect: 'manual', headers: { 'user-agent': BROWSER, cookie } });
+
+      const forged = await callback(shopifyQueryHmac(query, 'not-the-app-secret'));
+      expect(forged.status).toBe(400);
+      expect(await store.findShop('shopify', SHOP)).toBeNull();
+
+      const answer = await callback(shopifyQueryHmac(query, API_SECRET));
+      expect(answer.status).toBe(302);
+      expect(answer.headers.get('location')).toBe(`https://admin.shopify.com/store/merino/apps/${API_KEY}`);
+      expect(shopify.calls.filter((call) => call.operation === 'authorization_code')).toEqual([expect.objectContaining({ shop: SHOP, status: 200 })]);
+      const row = await store.findShop('shopify', SHOP);
+      expect(row).toMatchObject({ active: true, config: null });
+      expect(row!.accessTokenSealed).not.toBeNull();
+      expect(shopify.pixels.has(SHOP)).toBe(true);
+      // Installed by the code grant: the admin API needs no token exchange afterwards.
+      expect((await adminApi('GET', '/shop')).status).toBe(200);
+      expect(tokenExchanges()).toEqual([]);
+    });
+
+    it('refuses a callback without the state cookie', async () => {
+      const query = { code: shopify.issueAuthorizationCode(SHOP), shop: SHOP, state: 'guessed-state', timestamp: String(Math.floor(Date.now() / 1000)) };
+      const answer = await fetch(`${relay.url}/shopify/auth/callback?${new URLSearchParams({ ...query, hmac: shopifyQueryHmac(query, API_SECRET) })}`, {
+        redirect: 'manual',
+        headers: { 'user-agent': BROWSER },
+      });
+      expect(answer.status).toBe(400);
+      expect(await store.findShop('shopify', SHOP)).toBeNull();
+    });
+  });
+
+  describe('setup through the admin API', () => {
+    beforeEach(() => start(0));
+
+    it('saves the connection and a valid configuration, tests the credentials, and tracks a promo-code order', async () => {
+      await install();
+      const connected = await adminApi('PUT', '/connection', { body: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN } });
+      expect(connected.status).toBe(200);
+      expect(((await connected.json()) as AdminShop).connection).toEqual({ accountSid: ACCOUNT_SID, authTokenSet: true });
+
+      const invalid = await adminApi('PUT', '/config', { body: { ...CONFIG, promoCodes: [{ match: 'regex', code: '^JANE(', partnerId: '555001' }] } });
+      expect(invalid.status).toBe(400);
+      expect(((await invalid.json()) as { problems: unknown }).problems).toEqual([{ path: 'promoCodes[0].code', message: expect.stringContaining('invalid regular expression') }]);
+      expect((await store.findShop('shopify', SHOP))!.config).toBeNull();
+
+      const saved = await adminApi('PUT', '/config', { body: CONFIG });
+      expect(saved.status).toBe(200);
+      expect(((await saved.json()) as AdminShop).config).toMatchObject({ program: { campaignId: '12345', actionTrackerId: TRACKER }, promoCodes: [{ code: 'JANE20', partnerId: '555001' }] });
+
+      const tested = await adminApi('POST', '/connection/test', { body: {} });
+      expect(tested.status).toBe(200);
+      expect(await tested.json()).toMatchObject({ ok: true });
+      const wrong = await adminApi('POST', '/connection/test', { body: { accountSid: ACCOUNT_SID, authToken: 'not-the-token' } });
+      expect(await wrong.json()).toMatchObject({ ok: false });
+
+      const paid = await webhook('orders/paid', await orderBody({ id: 5_900_000_002_001, discountCodes: ['JANE20'] }));
+      expect(paid.status).toBe(200);
+      await waitFor(() => conversionOf('2001') !== undefined, 'the conversion of #2001');
+      const fields = conversionOf('2001')!.fields;
+      // No click id: the code's partner is credited (attributionPrecedence "click" only prefers a click id when there is one).
+      expect(fields).toMatchObject({ CampaignId: '12345', OrderId: '2001', OrderPromoCode: 'JANE20', MediaPartnerId: '555001', CustomerId: '207119551' });
+      expect(fields.ClickId).toBeUndefined();
+
+      await waitFor(async () => (await actions()).some((a) => a.platformOrderId === '5900000002001' && a.deliveries[0]?.status === 'done'), 'the action listing');
+      const [action] = await actions();
+      expect(action).toMatchObject({ platformOrderId: '5900000002001', impactOrderId: '2001', status: 'converted', lateClickId: null });
+
+      const before = Date.now();
+      const testAction = await adminApi('POST', '/test-action');
+      expect(testAction.status).toBe(202);
+      const planned = (await testAction.json()) as TestActionResult;
+      expect(Date.parse(planned.reversalAt)).toBeGreaterThanOrEqual(before + 3_600_000);
+      await waitFor(() => impact.requests.some((r) => r.fields.OrderId === planned.orderId && r.status === 200), 'the test conversion');
+    });
+
+    it('refuses a test action before impact.com is connected', async () => {
+      await install();
+      expect((await adminApi('POST', '/test-action')).status).toBe(409);
+    });
+
+    it('keeps orders that arrive before the configuration, and delivers them once it is saved', async () => {
+      await install();
+      expect((await webhook('orders/paid', await orderBody({ id: 5_900_000_002_002, discountCodes: ['JANE20'] }))).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(impact.requests).toEqual([]);
+
+      await setUp();
+      await waitFor(() => conversionOf('2002') !== undefined, 'the released conversion of #2002');
+      expect(conversionOf('2002')!.fields).toMatchObject({ OrderPromoCode: 'JANE20', MediaPartnerId: '555001' });
+    });
+  });
+
+  describe('click ids from the pixel and the customer journey', () => {
+    beforeEach(() => start(0));
+
+    it('waits for the pixel’s beacon and sends its click id; a second beacon does not replace it', async () => {
+      await install();
+      await setUp();
+      const placed = Date.now();
+      expect((await webhook('orders/paid', await orderBody({ id: 5_900_000_003_001, createdAt: new Date(placed).toISOString() }))).status).toBe(200);
+      expect((await beacon('5900000003001', 'PIXELCLICK1')).status).toBe(204);
+      expect((await beacon('5900000003001', 'FORGED999')).status).toBe(204);
+      await waitFor(() => conversionOf('3001') !== undefined, 'the conversion of #3001');
+      expect(conversionOf('3001')!.fields.ClickId).toBe('PIXELCLICK1');
+      const shop = (await store.findShop('shopify', SHOP))!;
+      expect(await store.findClickCapture(shop.id, '5900000003001', null)).toMatchObject({ clickId: 'PIXELCLICK1', source: 'pixel' });
+    });
+
+    it('sends an order without a click id once the wait is over', async () => {
+      await install();
+      await setUp();
+      const placed = Date.now();
+      await webhook('orders/paid', await orderBody({ id: 5_900_000_003_002, createdAt: new Date(placed).toISOString() }));
+      await waitFor(() => conversionOf('3002') !== undefined, 'the conversion of #3002');
+      expect(Date.now()).toBeGreaterThanOrEqual(placed + CLICK_WAIT_MS);
+      expect(conversionOf('3002')!.fields.ClickId).toBeUndefined();
+    });
+
+    it('prefers the click id of the order’s landing page to a beacon', async () => {
+      await install();
+      await setUp();
+      expect((await beacon('5900000003003', 'PIXELCLICK3')).status).toBe(204);
+      const body = await orderBody({ id: 5_900_000_003_003, createdAt: new Date().toISOString(), landingSite: '/products/merino-socks?irclickid=LANDING3' });
+      await webhook('orders/paid', body);
+      await waitFor(() => conversionOf('3003') !== undefined, 'the conversion of #3003', 1000);
+      expect(conversionOf('3003')!.fields.ClickId).toBe('LANDING3');
+    });
+
+    // BUG (core/src/admin/admin-router.ts, listActions): any capture whose click id differs from the
+    // conversion's is reported as late, even one that came first and lost to the order's own click id.
+    it.fails('does not report a beacon that came before the conversion as a late click id', async () => {
+      await install();
+      await setUp();
+      await beacon('5900000003004', 'PIXELCLICK4');
+      await webhook('orders/paid', await orderBody({ id: 5_900_000_003_004, createdAt: new Date().toISOString(), landingSite: '/?irclickid=LANDING4' }));
+      await waitFor(async () => (await actions()).some((a) => a.deliveries[0]?.status === 'done'), 'the conversion of #3004');
+      expect((await actions())[0]!.lateClickId).toBeNull();
+    });
+
+    it('shows a beacon that came after the conversion was sent as a late click id', async () => {
+      await install();
+      await setUp();
+      await webhook('orders/paid', await orderBody({ id: 5_900_000_003_005 }));
+      await waitFor(() => conversionOf('3005') !== undefined, 'the conversion of #3005');
+      expect(conversionOf('3005')!.fields.ClickId).toBeUndefined();
+      expect((await beacon('5900000003005', 'LATECLICK5')).status).toBe(204);
+      const [action] = await actions();
+      expect(action!.lateClickId).toEqual({ clickId: 'LATECLICK5', source: 'pixel', capturedAt: expect.any(String) });
+    });
+
+    it('answers a beacon for a shop that is not installed with 404', async () => {
+      expect((await beacon('5900000003006', 'PIXELCLICK6')).status).toBe(404);
+    });
+
+    it('takes the click id from Shopify’s customer journey when the order has none', async () => {
+      await install();
+      await setUp();
+      shopify.addOrder(SHOP, {
+        id: 'gid://shopify/Order/5900000007001',
+        updatedAt: LONG_AGO,
+        customerJourneySummary: {
+          ready: true,
+          customerOrderIndex: 1,
+          firstVisit: { landingPage: 'https://merino.example.com/' },
+          lastVisit: { landingPage: 'https://merino.example.com/products/socks?irclickid=JOURNEY1&utm_source=partner' },
+        },
+        customer: { numberOfOrders: '1' },
+      });
+      await webhook('orders/paid', await orderBody({ id: 5_900_000_007_001 }));
+      await waitFor(() => conversionOf('7001') !== undefined, 'the conversion of #7001');
+      expect(conversionOf('7001')!.fields).toMatchObject({ ClickId: 'JOURNEY1', CustomerStatus: 'New' });
+      expect(shopify.calls.filter((call) => call.operation === 'order')).toEqual([
+        expect.objectContaining({ shop: SHOP, variables: { id: 'gid://shopify/Order/5900000007001' }, status: 200 }),
+      ]);
+    });
+  });
+
+  describe('privacy and lifecycle webhooks', () => {
+    beforeEach(() => start(0));
+
+    const customerRequest = (extra: Record<string, unknown>) =>
+      JSON.stringify({ shop_id: 954889, shop_domain: SHOP, customer: { id: 207119551, email: 'jon@example.com', phone: null }, ...extra });
+
+    it('answers a compliance webhook with an invalid HMAC with 401', async () => {
+      await install();
+      const answer = await webhook('customers/redact', customerRequest({ orders_to_redact: [] }), { secret: 'not-the-app-secret' });
+      expect(answer.status).toBe(401);
+    });
+
+    it('exports and redacts a customer’s data on request', async () => {
+      const shop = await install();
+      await setUp();
+      await webhook('orders/paid', await orderBody({ id: 5_900_000_008_001, discountCodes: ['JANE20'] }));
+      await waitFor(() => conversionOf('8001') !== undefined, 'the conversion of #8001');
+      const [sent] = await store.listDeliveries(shop.id, {});
+      expect(sent!.fields).toMatchObject({ CustomerId: '207119551', IpAddress: '203.0.113.7' });
+
+      expect((await webhook('customers/data_request', customerRequest({ orders_requested: [5900000008001], data_request: { id: 9999 } }))).status).toBe(200);
+      await waitFor(async () => (await store.listCustomerDataExports(shop.id)).length > 0, 'the data export');
+      const [exported] = await store.listCustomerDataExports(shop.id);
+      expect(exported).toMatchObject({ requestId: '9999', customerId: '207119551' });
+      expect(exported!.orders).toEqual([expect.objectContaining({ platformOrderId: '5900000008001', impactOrderId: '8001', sentFields: expect.objectContaining({ CustomerId: '207119551' }) })]);
+
+      expect((await webhook('customers/redact', customerRequest({ orders_to_redact: [5900000008001] }))).status).toBe(200);
+      await waitFor(async () => (await store.listDeliveries(shop.id, {}))[0]!.fields.CustomerId === undefined, 'the redaction');
+      const [redacted] = await store.listDeliveries(shop.id, {});
+      expect(redacted!.fields.IpAddress).toBeUndefined();
+      expect(redacted!.fields.UserAgent).toBeUndefined();
+      // What was sold stays.
+      expect(redacted!.fields).toMatchObject({ OrderId: '8001', OrderPromoCode: 'JANE20' });
+    });
+
+    it('deactivates the shop on app/uninstalled, and holds what comes later', async () => {
+      const shop = await install();
+      await setUp();
+      expect((await webhook('app/uninstalled', JSON.stringify({ id: 954889, domain: SHOP, myshopify_domain: SHOP }))).status).toBe(200);
+      await waitFor(async () => (await store.getShop(shop.id))?.active === false, 'the deactivation');
+      expect((await store.getShop(shop.id))!.accessTokenSealed).toBeNull();
+      expect(await store.findAppSessions('shopify', SHOP)).toEqual([]);
+
+      // An order after the uninstall is acknowledged, and not converted.
+      expect((await webhook('orders/paid', await orderBody({ id: 5_900_000_008_002, discountCodes: ['JANE20'] }))).status).toBe(200);
+      // A delivery already queued is held, not sent.
+      await store.enqueueDeliveries(
+        shop.id,
+        [{ kind: 'conversion', method: 'POST', path: '/Advertisers/{AccountSID}/Conversions', availableAt: Date.now(), fields: { CampaignId: '12345', ActionTrackerId: TRACKER, OrderId: 'HELD1', EventDate: LONG_AGO, CurrencyCode: 'USD', ItemSku1: 'A', ItemQuantity1: '1', ItemSubTotal1: '1.00' } }],
+        Date.now(),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      expect(impact.requests).toEqual([]);
+      expect((await store.listDeliveries(shop.id, {})).map((d) => [d.fields.OrderId, d.status])).toEqual([['HELD1', 'pending']]);
+    });
+
+    it('deletes the shop on shop/redact, and answers it for a shop it does not know', async () => {
+      const shop = await install();
+      await setUp();
+      expect((await webhook('shop/redact', JSON.stringify({ shop_id: 954889, shop_domain: SHOP }))).status).toBe(200);
+      await waitFor(async () => (await store.getShop(shop.id)) === null, 'the deletion');
+      expect(await store.findAppSessions('shopify', SHOP)).toEqual([]);
+
+      const unknown = await webhook('shop/redact', JSON.stringify({ shop_id: 1, shop_domain: 'never-installed.myshopify.com' }), { shop: 'never-installed.myshopify.com' });
+      expect(unknown.status).toBe(200);
+    });
+  });
+
+  describe('reconciliation', () => {
+    beforeEach(() => start(0));
+
+    it('feeds an order Shopify never sent as a webhook through the inbox, once', async () => {
+      const shop = await install();
+      await setUp();
+      const cursor = (await store.readCursor(shop.id, RECONCILE_CURSOR))!;
+      const node = JSON.parse(await readFile(fileURLToPath(new URL('./fixtures/graphql-order-1001.json', import.meta.url)), 'utf8'));
+      shopify.addOrder(SHOP, { ...node, id: 'gid://shopify/Order/5900000009001', name: '#9001', createdAt: LONG_AGO, updatedAt: new Date(Date.parse(cursor) + 1000).toISOString() });
+      const inserts = vi.spyOn(store, 'insertWebhooks');
+
+      expect(await app.reconcileAll()).toBe(1);
+      expect(inserts).toHaveBeenCalledTimes(1);
+      expect(inserts.mock.calls[0]![0]).toEqual([expect.objectContaining({ shopId: shop.id, topic: RECONCILED_TOPIC })]);
+      expect(await inserts.mock.results[0]!.value).toEqual(['stored']);
+      await waitFor(() => conversionOf('9001') !== undefined, 'the reconciled conversion of #9001');
+      expect(conversionOf('9001')!.fields).toMatchObject({ ClickId: 'abc123', OrderId: '9001', CurrencyCode: 'EUR' });
+
+      await app.reconcileAll();
+      const again = await Promise.all(inserts.mock.results.slice(1).map((result) => result.value));
+      expect(again.flat().filter((outcome) => outcome === 'stored')).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(conversionsPostedFor('9001')).toHaveLength(1);
+    });
+
+    it('skips a shop that is not configured yet', async () => {
+      await install();
+      shopify.addOrder(SHOP, { id: 'gid://shopify/Order/5900000009002', updatedAt: new Date(Date.now() + 1000).toISOString() });
+      expect(await app.reconcileAll()).toBe(0);
+      expect(shopify.calls.filter((call) => call.operation === 'orders')).toEqual([]);
+    });
+  });
+});
+
+/** Shopify's OAuth callback signature: hex HMAC-SHA256 of the sorted query without hmac (as @shopify/shopify-api v15 checks it). */
+function shopifyQueryHmac(query: Record<string, string>, secret: string): string {
+  const sorted = new URLSearchParams(Object.keys(query).sort((a, b) => a.localeCompare(b)).map((key): [string, string] => [key, query[key]!]));
+  return createHmac('sha256', secret).update(sorted.toString().replace(/\+/g, '%20')).digest('hex');
+}
