@@ -343,6 +343,20 @@ describe('the Shopify app in the relay', () => {
       await waitFor(() => impact.requests.some((r) => r.fields.OrderId === planned.orderId && r.status === 200), 'the test conversion');
     });
 
+    // BUG (same gap as the reinstall's): an order planned before impact.com is connected is held for
+    // an hour (delivery-worker.ts, "impact.com account not connected"), and saving the connection
+    // (shop-directory.ts setConnection) releases nothing.
+    it.fails('sends an order planned before the connection as soon as the connection is saved', async () => {
+      await install();
+      expect((await adminApi('PUT', '/config', { body: CONFIG })).status).toBe(200);
+      expect((await webhook('orders/paid', await orderBody({ id: 5_900_000_002_003, discountCodes: ['JANE20'] }))).status).toBe(200);
+      const shop = (await store.findShop('shopify', SHOP))!;
+      await waitFor(async () => (await store.listDeliveries(shop.id, {})).some((d) => d.lastError === 'impact.com account not connected'), 'the held delivery');
+
+      expect((await adminApi('PUT', '/connection', { body: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN } })).status).toBe(200);
+      await waitFor(() => conversionOf('2003') !== undefined, 'the conversion of #2003', 3000);
+    });
+
     it('refuses a test action before impact.com is connected', async () => {
       await install();
       expect((await adminApi('POST', '/test-action')).status).toBe(409);
@@ -497,6 +511,29 @@ describe('the Shopify app in the relay', () => {
       await new Promise((resolve) => setTimeout(resolve, 800));
       expect(impact.requests).toEqual([]);
       expect((await store.listDeliveries(shop.id, {})).map((d) => [d.fields.OrderId, d.status])).toEqual([['HELD1', 'pending']]);
+    });
+
+    // BUG (core/src/relay/delivery-worker.ts deliverOne + core/src/shops/shop-directory.ts install):
+    // a delivery of an inactive shop is held with available_at = now + 1 h, and a reinstall releases
+    // nothing (install() has no counterpart of setConfig's releaseWebhooks for deliveries).
+    it.fails('reactivates the shop when it is installed again, with its setup kept, and sends what was held', async () => {
+      const shop = await install();
+      await setUp();
+      await webhook('app/uninstalled', JSON.stringify({ id: 954889, domain: SHOP, myshopify_domain: SHOP }));
+      await waitFor(async () => (await store.getShop(shop.id))?.active === false, 'the deactivation');
+      await store.enqueueDeliveries(
+        shop.id,
+        [{ kind: 'conversion', method: 'POST', path: '/Advertisers/{AccountSID}/Conversions', availableAt: Date.now(), fields: { CampaignId: '12345', ActionTrackerId: TRACKER, OrderId: 'HELD2', EventDate: LONG_AGO, CurrencyCode: 'USD', ItemSku1: 'A', ItemQuantity1: '1', ItemSubTotal1: '1.00' } }],
+        Date.now(),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(impact.requests).toEqual([]);
+
+      const reopened = await adminApi('GET', '/shop');
+      expect(reopened.status).toBe(200);
+      expect(await reopened.json()).toMatchObject({ active: true, connection: { accountSid: ACCOUNT_SID, authTokenSet: true }, config: { program: { actionTrackerId: TRACKER } } });
+      expect(tokenExchanges()).toHaveLength(2);
+      await waitFor(() => conversionOf('HELD2') !== undefined, 'the held conversion', 3000);
     });
 
     it('deletes the shop on shop/redact, and answers it for a shop it does not know', async () => {
