@@ -68,6 +68,8 @@ export class ShopDirectory {
     if (existing) {
       await this.#store.updateShop(existing.id, { active: true, ...(input.accessToken ? { accessTokenSealed: this.#box.seal(input.accessToken) } : {}) }, now);
       this.#forget();
+      // Held while the app was uninstalled: due again now.
+      if (!existing.active) await this.#store.releaseDeliveries(existing.id, now);
       return (await this.get(existing.id, now))!;
     }
     const row = await this.#store.addShop(
@@ -82,6 +84,8 @@ export class ShopDirectory {
       },
       now,
     );
+    // A lookup moments ago may have cached the shop as unknown.
+    this.#forget();
     return this.#open(row);
   }
 
@@ -93,6 +97,8 @@ export class ShopDirectory {
       now,
     );
     this.#forget();
+    // Deliveries held while the shop had no working credentials can go now.
+    await this.#store.releaseDeliveries(id, now);
   }
 
   /** The app was uninstalled: deliveries stop, the revoked access token and sessions go, the ledger stays. */

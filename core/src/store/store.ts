@@ -78,6 +78,11 @@ export interface Store {
   /** Leases delivered submissions whose impact.com processing result is due to be checked. */
   claimSubmissionChecks(limit: number, leaseMs: number, now: number): Promise<DeliveryRow[]>;
   recordSubmissionCheck(id: number, check: SubmissionCheck): Promise<void>;
+  /**
+   * Makes a shop's waiting deliveries due now (it was reinstalled or reconnected, so what was held for
+   * it can go); an order's deliveries still go one at a time. Returns how many.
+   */
+  releaseDeliveries(shopId: number, now: number): Promise<number>;
   /** Puts dead-lettered deliveries back in the queue; returns how many. */
   requeueDeadDeliveries(shopId: number | null, now: number): Promise<number>;
 

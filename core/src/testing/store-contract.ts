@@ -119,6 +119,18 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.getShop(shop.id)).toMatchObject({ config, impactAccountSid: 'IRnew' });
       });
 
+      it('releases a shop’s held deliveries, and only that shop’s', async () => {
+        const shop = await addShop();
+        const other = await addShop('shop-2.myshopify.com');
+        await apply(shop.id, { kind: 'order', order: sale() });
+        await apply(other.id, { kind: 'order', order: sale() });
+        const claimed = await store.claimDeliveries(10, 1000, now);
+        await store.recordDeliveryOutcomes(claimed.map((d) => ({ id: d.id, held: { until: now + 3_600_000, reason: 'shop inactive' } })));
+        expect(await store.claimDeliveries(10, 1000, now + 1)).toEqual([]);
+        expect(await store.releaseDeliveries(shop.id, now + 1)).toBe(1);
+        expect((await store.claimDeliveries(10, 1000, now + 1)).map((d) => d.shopId)).toEqual([shop.id]);
+      });
+
       it('saves, loads, finds and deletes app sessions', async () => {
         await store.saveAppSession({ id: 'offline_a.myshopify.com', platform: 'shopify', shopKey: 'a.myshopify.com', sealed: 'v1.one' }, now);
         await store.saveAppSession({ id: 'offline_a.myshopify.com', platform: 'shopify', shopKey: 'a.myshopify.com', sealed: 'v1.two' }, now + 1);

@@ -468,6 +468,10 @@ export function createSqlStore(
       }, REDOABLE);
     },
 
+    async releaseDeliveries(shopId, now) {
+      return driver.run("UPDATE deliveries SET available_at = ? WHERE shop_id = ? AND status = 'pending' AND available_at > ?", [now, shopId, now]);
+    },
+
     async requeueDeadDeliveries(shopId, now) {
       return driver.run(
         `UPDATE deliveries SET status = 'pending', available_at = ?, lease_until = NULL, last_error = NULL

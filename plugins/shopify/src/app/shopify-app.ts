@@ -91,7 +91,7 @@ export function createShopifyApp(options: ShopifyAppOptions): ShopifyApp {
    * The shop a session token speaks for, installed if this is its first visit: the token exchange
    * gives an offline access token for the shop without a redirect (Shopify-managed install).
    */
-  async function shopOfSessionToken(sessionToken: string): Promise<Result<string, string>> {
+  async function shopOfSessionToken(sessionToken: string, expectedShop: string | null = null): Promise<Result<string, string>> {
     let shop: string;
     try {
       const payload = await shopify.session.decodeSessionToken(sessionToken);
@@ -99,6 +99,8 @@ export function createShopifyApp(options: ShopifyAppOptions): ShopifyApp {
     } catch (error) {
       return err(`invalid session token: ${error instanceof Error ? error.message : String(error)}`);
     }
+    // Checked before anything is installed: a refused request changes nothing.
+    if (expectedShop !== null && shop !== expectedShop) return err('the session token is for another shop');
     const known = await shops.find('shopify', shop, now());
     const session = await sessions.loadSession(shopify.session.getOfflineId(shop));
     if (known?.active && known.accessToken && session?.accessToken) return ok(shop);
@@ -144,9 +146,9 @@ export function createShopifyApp(options: ShopifyAppOptions): ShopifyApp {
     }
     const idToken = typeof req.query.id_token === 'string' ? req.query.id_token : null;
     if (idToken) {
-      const installed = await shopOfSessionToken(idToken);
-      if (!installed.ok || installed.value !== shop) {
-        res.status(401).type('text/plain').send(installed.ok ? 'The session token is for another shop.' : installed.error);
+      const installed = await shopOfSessionToken(idToken, shop);
+      if (!installed.ok) {
+        res.status(401).type('text/plain').send(installed.error);
         return;
       }
     } else if (!(await shops.find('shopify', shop, now()))?.active && req.query.embedded !== '1') {
