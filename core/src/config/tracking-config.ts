@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Result, err, ok } from '../result.ts';
 import { type FieldProblem, fieldProblems } from '../validation/format-issues.ts';
+import { compileRulePattern } from './rule-pattern.ts';
 
 /**
  * A merchant's tracking configuration: the versioned JSON a store admin exports, imports and edits
@@ -18,13 +19,10 @@ const impactId = (what: string) =>
 const nonBlank = (what: string) =>
   z.string({ error: `${what} must be a string` }).trim().min(1, `${what} must not be empty`);
 
+/** Why a regex rule cannot be used (RE2 syntax, bounded length), or null. */
 const compiles = (pattern: string): string | null => {
-  try {
-    new RegExp(pattern);
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
+  const compiled = compileRulePattern(pattern);
+  return compiled.ok ? null : compiled.error;
 };
 
 const PromoCodeRuleSchema = z

@@ -1,3 +1,4 @@
+import { compileRulePattern } from '../config/rule-pattern.ts';
 import type { PromoCodeRule, SkuRule, TrackingConfig } from '../config/tracking-config.ts';
 
 /**
@@ -24,10 +25,7 @@ export function compileRules(config: TrackingConfig): CompiledRules {
 }
 
 function promoMatcher(rule: PromoCodeRule): (code: string) => boolean {
-  if (rule.match === 'regex') {
-    const pattern = new RegExp(rule.code);
-    return (code) => pattern.test(code);
-  }
+  if (rule.match === 'regex') return regexMatcher(rule.code);
   const wanted = rule.code.toUpperCase();
   return (code) => code.toUpperCase() === wanted;
 }
@@ -38,11 +36,16 @@ function skuMatcher(rule: SkuRule): (sku: string) => boolean {
       return (sku) => sku === rule.sku;
     case 'prefix':
       return (sku) => sku.startsWith(rule.sku);
-    case 'regex': {
-      const pattern = new RegExp(rule.sku);
-      return (sku) => pattern.test(sku);
-    }
+    case 'regex':
+      return regexMatcher(rule.sku);
   }
+}
+
+/** Configs are validated before they are used, so a pattern that does not compile is a bug here. */
+function regexMatcher(pattern: string): (text: string) => boolean {
+  const compiled = compileRulePattern(pattern);
+  if (!compiled.ok) throw new Error(`regex rule ${pattern} does not compile: ${compiled.error}`);
+  return compiled.value;
 }
 
 /** How a rule is shown in explain lines: `promoCodes[1] (regex ^PODCAST)`. */
