@@ -26,6 +26,8 @@ export interface NewShopInput {
   readonly accessToken?: string | null;
 }
 
+const MAX_CACHED = 10_000;
+
 /**
  * Shops as the relay uses them: credentials sealed on the way into the store and opened on the way
  * out, and kept in a short-lived cache so a webhook burst does not read the same row thousands of times.
@@ -121,6 +123,8 @@ export class ShopDirectory {
     if (cached && cached.until > now) return cached.shop;
     const row = await this.#store.findShop(platform, shopKey);
     const shop = row ? this.#open(row) : null;
+    // Bounded: public endpoints name shops that do not exist, and each would stay here otherwise.
+    if (this.#byKey.size >= MAX_CACHED) this.#byKey.clear();
     this.#byKey.set(key, { shop, until: now + this.#cacheMs });
     return shop;
   }
@@ -130,6 +134,7 @@ export class ShopDirectory {
     if (cached && cached.until > now) return cached.shop;
     const row = await this.#store.getShop(id);
     const shop = row ? this.#open(row) : null;
+    if (this.#byId.size >= MAX_CACHED) this.#byId.clear();
     this.#byId.set(id, { shop, until: now + this.#cacheMs });
     return shop;
   }

@@ -87,6 +87,14 @@ describe('POST /collect/shopify', () => {
     expect(recorded[1]).toMatchObject({ platformOrderId: null, checkoutToken: 'tok_en-1' });
   });
 
+  it('reads the OrderIdentity GID some stores send, and keeps a beacon whose order id is unreadable by its checkout token', async () => {
+    const { post, recorded } = await relay();
+    expect((await post({ ...beacon, orderId: 'gid://shopify/OrderIdentity/5678901234' })).status).toBe(204);
+    expect(recorded[0]).toMatchObject({ platformOrderId: '5678901234' });
+    expect((await post({ ...beacon, orderId: '#1001' })).status).toBe(204);
+    expect(recorded[1]).toMatchObject({ platformOrderId: null, checkoutToken: beacon.checkoutToken });
+  });
+
   it('answers 204 to a second beacon for a captured order too, telling a forger nothing', async () => {
     const { post, recorded } = await relay();
     expect((await post(beacon)).status).toBe(204);
@@ -102,8 +110,8 @@ describe('POST /collect/shopify', () => {
     ['a click id longer than 255', { ...beacon, clickId: 'a'.repeat(256) }, 'clickId'],
     ['a shared id with spaces', { ...beacon, sharedId: 'two words' }, 'sharedId'],
     ['an extra field', { ...beacon, amount: '1000.00' }, '(root)'],
-    ['a non-numeric order id', { ...beacon, orderId: '#1001' }, 'orderId'],
-    ['a GID of another type', { ...beacon, orderId: 'gid://shopify/Customer/1' }, 'orderId'],
+    ['a non-numeric order id and no checkout token', { shop: SHOP, clickId: 'abc', orderId: '#1001' }, 'orderId'],
+    ['a GID of another type and no checkout token', { shop: SHOP, clickId: 'abc', orderId: 'gid://shopify/Customer/1' }, 'orderId'],
     ['a numeric order id as a number', { ...beacon, orderId: 5678901234 }, 'orderId'],
     ['a checkout token with slashes', { ...beacon, checkoutToken: 'a/b' }, 'checkoutToken'],
     ['neither order id nor checkout token', { shop: SHOP, clickId: 'abc', sharedId: null }, 'orderId'],
@@ -169,6 +177,16 @@ describe('POST /collect/shopify', () => {
     const answer = await post({ ...beacon, shop: 'stranger.myshopify.com' });
     expect(answer.status).toBe(404);
     await expectCors(answer);
+  });
+
+  it('limits one client naming a new shop in every request, before reading a body', async () => {
+    const { post, recorded } = await relay({ rateLimit: { windowMs: 60_000, limit: 3 }, clientRateLimit: { windowMs: 60_000, limit: 4 } });
+    const statuses: number[] = [];
+    for (let n = 1; n <= 6; n++) statuses.push((await post({ ...beacon, shop: `shop-${n}.myshopify.com` })).status);
+    // Unknown shops (404) count too: the per-client limit comes before the shop is even read.
+    expect(statuses).toEqual([404, 404, 404, 404, 429, 429]);
+    expect((await post(beacon)).status).toBe(429);
+    expect(recorded).toEqual([]);
   });
 
   it('limits one client flooding one shop with 429, while another shop from the same IP still passes', async () => {

@@ -28,11 +28,14 @@ const shop = z
     return z.NEVER;
   });
 
-// The pixel's `checkout.order.id`: digits, or an Order GID; stored as the REST id the webhooks carry.
+// The pixel's `checkout.order.id`: digits, or a GID — `gid://shopify/Order/N`, or on some stores
+// `gid://shopify/OrderIdentity/N` (Shopify/cli#1630) — stored as the REST id the webhooks carry. An
+// id in any other shape is dropped rather than refusing the beacon: its checkout token still names it.
+const ORDER_ID = /^(?:\d{1,20}|gid:\/\/shopify\/Order(?:Identity)?\/(\d{1,20}))$/;
 const orderId = z
   .string()
-  .regex(/^(?:\d{1,20}|gid:\/\/shopify\/Order\/\d{1,20})$/, 'must be a numeric order id or gid://shopify/Order/<digits>')
-  .transform((raw) => raw.slice(raw.lastIndexOf('/') + 1));
+  .max(100)
+  .transform((raw) => (ORDER_ID.test(raw) ? raw.slice(raw.lastIndexOf('/') + 1) : null));
 
 const checkoutToken = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1 to 128 letters, digits, - or _');
 
@@ -45,7 +48,7 @@ const beaconSchema = z
     checkoutToken: checkoutToken.nullish(),
   })
   .refine((beacon) => beacon.orderId != null || beacon.checkoutToken != null, {
-    message: 'needs an orderId or a checkoutToken',
+    message: 'needs a numeric orderId (or order GID) or a checkoutToken',
     path: ['orderId'],
   })
   .transform(

@@ -26,6 +26,8 @@ export interface CollectRouterOptions {
   readonly maxBodyBytes?: number;
   /** Beacons allowed per shop and client IP in a window. */
   readonly rateLimit?: { readonly windowMs: number; readonly limit: number };
+  /** Requests allowed per client IP in a window, whatever they say: bounds a client that varies the shop. */
+  readonly clientRateLimit?: { readonly windowMs: number; readonly limit: number };
   readonly now?: () => number;
 }
 
@@ -43,6 +45,7 @@ export function createCollectRouter(options: CollectRouterOptions): Router {
   const { recordClick } = options;
   const now = options.now ?? Date.now;
   const window = options.rateLimit ?? { windowMs: 60_000, limit: 30 };
+  const clientWindow = options.clientRateLimit ?? { windowMs: 60_000, limit: 120 };
   const beacons = new WeakMap<Request, ClickBeacon>();
   const router = express.Router();
 
@@ -75,6 +78,18 @@ export function createCollectRouter(options: CollectRouterOptions): Router {
     },
   });
 
+  // Before anything is read: a client that names a new shop in each request gets no fresh bucket.
+  const limitPerClient = rateLimit({
+    windowMs: clientWindow.windowMs,
+    limit: clientWindow.limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: clientKey,
+    handler: (_req, res) => {
+      res.status(429).json({ error: 'too many requests, retry later' });
+    },
+  });
+
   const keep = async (req: Request, res: Response) => {
     const beacon = beacons.get(req)!;
     const outcome = await recordClick({
@@ -100,7 +115,7 @@ export function createCollectRouter(options: CollectRouterOptions): Router {
     .options((_req, res) => {
       res.status(204).end();
     })
-    .post(readBody, parseBeacon, limitPerShopAndClient, keep)
+    .post(limitPerClient, readBody, parseBeacon, limitPerShopAndClient, keep)
     .all((_req, res) => {
       res.set('Allow', 'POST, OPTIONS').status(405).json({ error: 'method not allowed' });
     });
