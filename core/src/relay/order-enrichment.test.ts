@@ -8,7 +8,7 @@ import { enrichOrder } from './order-enrichment.ts';
 
 const placedAt = Date.parse('2026-03-01T10:00:00Z');
 const config = aConfig();
-const shop = { id: 1, platform: 'shopify', shopKey: 's.myshopify.com', active: true, config, impact: null, webhookSecret: null, accessToken: 'tok' } satisfies Shop;
+const shop = { id: 1, platform: 'shopify', shopKey: 's.myshopify.com', active: true, installedAt: 0, config, impact: null, webhookSecret: null, accessToken: 'tok' } satisfies Shop;
 
 function setup(options: { status?: 'none' | 'converted' | null; capture?: Partial<ClickCapture> | null; insights?: OrderInsights | null; capturesClicks?: boolean } = {}) {
   const fetchOrderInsights = vi.fn(async () => ok(options.insights ?? { ready: true, landingUrls: [], customerOrderIndex: null }));

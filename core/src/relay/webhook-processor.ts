@@ -61,8 +61,11 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): () => 
 
     // The shop's lifecycle and privacy requests apply whatever state the shop is in: shop/redact comes
     // two days after the uninstall.
+    const occurredAt = adapter.webhooks.occurredAt?.(webhook.headers) ?? webhook.receivedAt;
     switch (meaning.kind) {
       case 'shop_uninstalled':
+        // A late or retried notice of an uninstall the merchant has since undone by installing again.
+        if (occurredAt < shop.installedAt) return { kind: 'finish', status: 'done', outcome: 'uninstall from before the latest install: ignored' };
         return {
           kind: 'shop_change',
           run: async () => {
@@ -71,6 +74,8 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): () => 
           },
         };
       case 'shop_redact':
+        // Sent two days after an uninstall; a shop installed again since is a live merchant's data.
+        if (shop.active) return { kind: 'finish', status: 'done', outcome: 'shop/redact for a shop installed again: kept' };
         return {
           kind: 'shop_change',
           run: async () => {
@@ -90,10 +95,12 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): () => 
         return { kind: 'shop_change', run: async () => `customer redacted from ${await store.redactCustomer(shop.id, meaning.customer, now())} order(s)` };
     }
 
-    if (!shop.active) return { kind: 'finish', status: 'done', outcome: 'shop inactive (uninstalled)' };
+    // Uninstalled: kept, not dropped (an uninstall notice may have been wrong or undone); a reinstall releases it.
+    if (!shop.active) return { kind: 'retry', outcome: 'shop inactive (uninstalled)', availableAt: now() + 3_600_000, uncounted: true };
     const config = shop.config;
     // Installed but not set up yet: kept until the merchant saves a configuration (which releases it).
-    if (!config) return { kind: 'retry', outcome: 'waiting for the shop to be configured', availableAt: now() + 3_600_000, uncounted: true };
+    // Saving the config releases it; the recheck covers a save made while this one was in hand.
+    if (!config) return { kind: 'retry', outcome: 'waiting for the shop to be configured', availableAt: now() + 300_000, uncounted: true };
 
     const event = (platformOrderId: string, orderEvent: OrderEvent): Decision => ({
       kind: 'event',

@@ -9,6 +9,8 @@ export interface Shop {
   readonly platform: string;
   readonly shopKey: string;
   readonly active: boolean;
+  /** When the shop was added or last installed again (epoch ms). */
+  readonly installedAt: number;
   /** null until the merchant configures tracking (a shop installed from a marketplace starts so). */
   readonly config: TrackingConfig | null;
   /** null until the merchant connects their impact.com account. */
@@ -68,10 +70,17 @@ export class ShopDirectory {
   async install(input: { platform: string; shopKey: string; accessToken: string | null }, now = Date.now()): Promise<Shop> {
     const existing = await this.#store.findShop(input.platform, input.shopKey);
     if (existing) {
-      await this.#store.updateShop(existing.id, { active: true, ...(input.accessToken ? { accessTokenSealed: this.#box.seal(input.accessToken) } : {}) }, now);
+      await this.#store.updateShop(
+        existing.id,
+        { active: true, ...(existing.active ? {} : { installedAt: now }), ...(input.accessToken ? { accessTokenSealed: this.#box.seal(input.accessToken) } : {}) },
+        now,
+      );
       this.#forget();
-      // Held while the app was uninstalled: due again now.
-      if (!existing.active) await this.#store.releaseDeliveries(existing.id, now);
+      if (!existing.active) {
+        // Held while the app was uninstalled: due again now.
+        await this.#store.releaseWebhooks(existing.id, now);
+        await this.#store.releaseDeliveries(existing.id, now);
+      }
       return (await this.get(existing.id, now))!;
     }
     const row = await this.#store.addShop(
@@ -166,6 +175,7 @@ export class ShopDirectory {
       platform: row.platform,
       shopKey: row.shopKey,
       active: row.active,
+      installedAt: row.installedAt,
       config: row.config,
       impact: row.impactAccountSid && row.impactAuthTokenSealed ? { accountSid: row.impactAccountSid, authToken: this.#box.open(row.impactAuthTokenSealed) } : null,
       webhookSecret: row.webhookSecretSealed ? this.#box.open(row.webhookSecretSealed) : null,

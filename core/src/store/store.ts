@@ -107,11 +107,13 @@ export interface NewShop {
 export interface ShopRow extends NewShop {
   readonly id: number;
   readonly active: boolean;
+  /** When the shop was added or last installed again (epoch ms). */
+  readonly installedAt: number;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
 
-export type ShopPatch = Partial<Pick<ShopRow, 'config' | 'active' | 'impactAccountSid' | 'impactAuthTokenSealed' | 'webhookSecretSealed' | 'accessTokenSealed'>>;
+export type ShopPatch = Partial<Pick<ShopRow, 'config' | 'active' | 'installedAt' | 'impactAccountSid' | 'impactAuthTokenSealed' | 'webhookSecretSealed' | 'accessTokenSealed'>>;
 
 export interface NewWebhook {
   readonly shopId: number;

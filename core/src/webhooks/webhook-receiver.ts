@@ -85,6 +85,11 @@ export interface WebhookReceiver {
    * compliance webhooks must answer an invalid HMAC with 401, whatever else is wrong with them).
    */
   signedWithAppSecret(request: RawWebhook): boolean;
+  /**
+   * When the platform says the event happened (Shopify's X-Shopify-Triggered-At), from the stored
+   * headers; null when it does not say. A retried or late delivery keeps its original time.
+   */
+  occurredAt?(headers: Readonly<Record<string, string | undefined>>): number | null;
   /** Checks the signature over the raw body, in constant time. */
   verify(request: RawWebhook, secrets: WebhookSecrets): Result<true, WebhookRejection>;
   /** What a stored webhook means for an order. `payload` was parsed with parseJson. */

@@ -65,6 +65,11 @@ export const shopifyWebhooks: WebhookReceiver = {
     });
   },
 
+  occurredAt(headers) {
+    const at = Date.parse(header(headers, 'triggered-at') ?? '');
+    return Number.isNaN(at) ? null : at;
+  },
+
   // Every Shopify webhook is signed with the app's API secret.
   signedWithAppSecret: () => true,
 

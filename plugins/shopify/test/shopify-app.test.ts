@@ -530,9 +530,30 @@ describe('the Shopify app in the relay', () => {
       await waitFor(() => conversionOf('HELD2') !== undefined, 'the held conversion', 3000);
     });
 
-    it('deletes the shop on shop/redact, and answers it for a shop it does not know', async () => {
+    it('keeps a shop that is installed (again) when shop/redact comes: a live merchant’s data is not deleted', async () => {
       const shop = await install();
       await setUp();
+      expect((await webhook('shop/redact', JSON.stringify({ shop_id: 954889, shop_domain: SHOP }))).status).toBe(200);
+      await waitFor(async () => (await store.queueDepth()).webhooks === 0, 'the redact to be processed');
+      expect(await store.getShop(shop.id)).toMatchObject({ active: true });
+    });
+
+    it('ignores an uninstall notice from before the latest install (a late or retried delivery)', async () => {
+      const shop = await install();
+      await setUp();
+      const before = new Date(Date.now() - 60_000).toISOString();
+      const request = shopifyWebhookRequest({ shop: SHOP, topic: 'app/uninstalled', body: JSON.stringify({ id: 954889, myshopify_domain: SHOP }), apiSecret: API_SECRET });
+      const late = await fetch(`${relay.url}/webhooks/shopify`, { method: 'POST', headers: { ...request.headers, 'x-shopify-triggered-at': before }, body: request.body });
+      expect(late.status).toBe(200);
+      await waitFor(async () => (await store.queueDepth()).webhooks === 0, 'the notice to be processed');
+      expect(await store.getShop(shop.id)).toMatchObject({ active: true });
+    });
+
+    it('deletes the shop on shop/redact after its uninstall, and answers it for a shop it does not know', async () => {
+      const shop = await install();
+      await setUp();
+      await webhook('app/uninstalled', JSON.stringify({ id: 954889, domain: SHOP, myshopify_domain: SHOP }));
+      await waitFor(async () => (await store.getShop(shop.id))?.active === false, 'the deactivation');
       expect((await webhook('shop/redact', JSON.stringify({ shop_id: 954889, shop_domain: SHOP }))).status).toBe(200);
       await waitFor(async () => (await store.getShop(shop.id)) === null, 'the deletion');
       expect(await store.findAppSessions('shopify', SHOP)).toEqual([]);

@@ -164,6 +164,9 @@ export function migrations(dialect: 'sqlite' | 'postgres'): ReadonlyArray<readon
      CREATE INDEX webhooks_shop ON webhooks (shop_id);
      CREATE INDEX deliveries_shop ON deliveries (shop_id)`),
   );
+  // 5. When a shop was last installed: a platform's late or retried uninstall notice from before it
+  //    must not deactivate the shop again.
+  steps.push(statements(`ALTER TABLE shops ADD COLUMN installed_at ${time}`));
   return steps;
 }
 

@@ -61,9 +61,9 @@ export function createSqlStore(
 
     async addShop(shop, now) {
       const [row] = await driver.query(
-        `INSERT INTO shops (platform, shop_key, active, config_json, impact_account_sid, impact_auth_token_sealed, webhook_secret_sealed, access_token_sealed, created_at, updated_at)
-         VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-        [shop.platform, shop.shopKey, JSON.stringify(shop.config), shop.impactAccountSid ?? '', shop.impactAuthTokenSealed ?? '', shop.webhookSecretSealed, shop.accessTokenSealed, now, now],
+        `INSERT INTO shops (platform, shop_key, active, config_json, impact_account_sid, impact_auth_token_sealed, webhook_secret_sealed, access_token_sealed, created_at, updated_at, installed_at)
+         VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        [shop.platform, shop.shopKey, JSON.stringify(shop.config), shop.impactAccountSid ?? '', shop.impactAuthTokenSealed ?? '', shop.webhookSecretSealed, shop.accessTokenSealed, now, now, now],
       );
       return toShop(row!);
     },
@@ -86,6 +86,7 @@ export function createSqlStore(
       const columns: Array<[string, SqlValue]> = [];
       if (patch.config !== undefined) columns.push(['config_json', JSON.stringify(patch.config)]);
       if (patch.active !== undefined) columns.push(['active', patch.active ? 1 : 0]);
+      if (patch.installedAt !== undefined) columns.push(['installed_at', patch.installedAt]);
       if (patch.impactAccountSid !== undefined) columns.push(['impact_account_sid', patch.impactAccountSid ?? '']);
       if (patch.impactAuthTokenSealed !== undefined) columns.push(['impact_auth_token_sealed', patch.impactAuthTokenSealed ?? '']);
       if (patch.webhookSecretSealed !== undefined) columns.push(['webhook_secret_sealed', patch.webhookSecretSealed]);
@@ -698,7 +699,14 @@ function toShop(row: SqlRow): ShopRow {
     webhookSecretSealed: stringOrNull(row.webhook_secret_sealed),
     accessTokenSealed: stringOrNull(row.access_token_sealed),
   };
-  return { ...shop, id: Number(row.id), active: Number(row.active) === 1, createdAt: Number(row.created_at), updatedAt: Number(row.updated_at) };
+  return {
+    ...shop,
+    id: Number(row.id),
+    active: Number(row.active) === 1,
+    installedAt: Number(row.installed_at ?? row.created_at),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
 }
 
 function toAppSession(row: SqlRow): AppSession {
