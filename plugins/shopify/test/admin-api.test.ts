@@ -1,5 +1,6 @@
-import { RequestedTokenType, Session } from '@shopify/shopify-api';
+import { GraphqlQueryError, RequestedTokenType, Session } from '@shopify/shopify-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { adminGraphql } from '../src/admin-api/graphql.ts';
 import { fetchOrderInsights } from '../src/admin-api/order-insights.ts';
 import { createShopifyApi } from '../src/admin-api/shopify-api.ts';
 import { activateWebPixel } from '../src/admin-api/web-pixel.ts';
@@ -62,7 +63,7 @@ describe('the Shopify API instance', () => {
 });
 
 describe('order insights', () => {
-  it("reads the journey's landing pages (last visit first, no repeats) and the customer's order count", async () => {
+  it("reads the journey's landing pages (last visit first, no repeats) and the order's place in the customer's history", async () => {
     fake.addOrder(shop, {
       id: 'gid://shopify/Order/7',
       updatedAt: '2026-03-01T10:00:00Z',
@@ -80,7 +81,6 @@ describe('order insights', () => {
       value: {
         ready: true,
         landingPages: ['https://merino.example.com/socks?irclickid=last', 'https://merino.example.com/?irclickid=first'],
-        customerOrderCount: 3,
         customerOrderIndex: 2,
       },
     });
@@ -92,10 +92,10 @@ describe('order insights', () => {
     });
     expect(await fetchOrderInsights(client, 'gid://shopify/Order/8')).toEqual({
       ok: true,
-      value: { ready: false, landingPages: ['/same'], customerOrderCount: null, customerOrderIndex: null },
+      value: { ready: false, landingPages: ['/same'], customerOrderIndex: null },
     });
     fake.addOrder(shop, { id: 'gid://shopify/Order/9', updatedAt: '2026-03-01T10:00:00Z', customerJourneySummary: { ready: true, firstVisit: null, lastVisit: { landingPage: null } }, customer: { numberOfOrders: '1' } });
-    expect(await fetchOrderInsights(client, 'gid://shopify/Order/9')).toMatchObject({ ok: true, value: { landingPages: [], customerOrderCount: 1 } });
+    expect(await fetchOrderInsights(client, 'gid://shopify/Order/9')).toMatchObject({ ok: true, value: { landingPages: [], customerOrderIndex: null } });
   });
 });
 
@@ -117,5 +117,28 @@ describe('web pixel activation', () => {
       request: async () => ({ data: { webPixelCreate: { userErrors: [{ code: 'INVALID_SETTINGS', field: ['webPixel', 'settings'], message: 'Settings are invalid' }], webPixel: null } } }),
     } as never;
     expect(await activateWebPixel(client, { accountID: '' })).toEqual({ ok: false, error: 'webPixel.settings: Settings are invalid (INVALID_SETTINGS)' });
+  });
+});
+
+describe('adminGraphql', () => {
+  const throwing = (body: Record<string, unknown>) => ({
+    request: async () => {
+      throw new GraphqlQueryError({ message: 'GraphQL query returned errors', response: body, body });
+    },
+  });
+
+  it('keeps an answer whose only errors are protected customer fields the app may not read', async () => {
+    const body = {
+      data: { order: { id: 'gid://shopify/Order/1', email: null } },
+      errors: { graphQLErrors: [{ message: 'Access denied for email field.', extensions: { code: 'ACCESS_DENIED' } }] },
+    };
+    expect(await adminGraphql(throwing(body) as never, 'query { order { id email } }')).toEqual({ ok: true, value: { data: body.data, cost: null } });
+  });
+
+  it('fails on any other error, and says when it was throttled', async () => {
+    const failed = await adminGraphql(throwing({ data: null, errors: { graphQLErrors: [{ message: 'Field missing', extensions: { code: 'undefinedField' } }] } }) as never, '{}');
+    expect(failed).toEqual({ ok: false, error: { kind: 'failed', message: 'Field missing', status: 200 } });
+    const throttled = await adminGraphql(throwing({ errors: { graphQLErrors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }] } }) as never, '{}');
+    expect(throttled.ok === false && throttled.error.kind).toBe('throttled');
   });
 });

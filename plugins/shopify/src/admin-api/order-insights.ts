@@ -4,7 +4,6 @@ import { type GraphqlRequester, adminGraphql } from './graphql.ts';
 export const ORDER_INSIGHTS_QUERY = `query CartRelayOrderInsights($id: ID!) {
   order(id: $id) {
     customerJourneySummary { ready customerOrderIndex firstVisit { landingPage } lastVisit { landingPage } }
-    customer { numberOfOrders }
   }
 }`;
 
@@ -13,8 +12,6 @@ export interface OrderInsights {
   readonly ready: boolean;
   /** Landing pages of the last and the first visit, in that order, without repeats. */
   readonly landingPages: string[];
-  /** The customer's order count now (Customer.numberOfOrders, an UnsignedInt64 string); null for guests. */
-  readonly customerOrderCount: number | null;
   /** This order's position in the customer's history (1 = first order, test orders not counted); null when unknown. */
   readonly customerOrderIndex: number | null;
 }
@@ -27,7 +24,6 @@ interface InsightsData {
       firstVisit: { landingPage: string | null } | null;
       lastVisit: { landingPage: string | null } | null;
     } | null;
-    customer: { numberOfOrders: string | number | null } | null;
   } | null;
 }
 
@@ -39,12 +35,9 @@ export async function fetchOrderInsights(client: GraphqlRequester, orderGid: str
   if (!order) return err(`order ${orderGid} not found`);
   const journey = order.customerJourneySummary;
   const pages = [journey?.lastVisit?.landingPage, journey?.firstVisit?.landingPage].filter((page): page is string => typeof page === 'string' && page !== '');
-  const count = order.customer?.numberOfOrders;
-  const parsed = count === null || count === undefined ? null : Number.parseInt(String(count), 10);
   return ok({
     ready: journey?.ready === true,
     landingPages: [...new Set(pages)],
-    customerOrderCount: parsed !== null && Number.isSafeInteger(parsed) ? parsed : null,
     customerOrderIndex: journey?.customerOrderIndex ?? null,
   });
 }
