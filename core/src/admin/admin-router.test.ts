@@ -121,4 +121,11 @@ describe('admin API', () => {
   it('lists recent actions, empty at first', async () => {
     expect(await call('GET', '/actions')).toEqual({ status: 200, body: { actions: [] } });
   });
+
+  it('hands the merchant what privacy data requests produced', async () => {
+    expect(await call('GET', '/data-requests')).toEqual({ status: 200, body: { exports: [] } });
+    const shop = (await shops.find('test', 'a.example'))!;
+    await store.exportCustomerData(shop.id, { customerId: '191167', email: null, platformOrderIds: [] }, 'req-9', now);
+    expect((await call('GET', '/data-requests')).body).toEqual({ exports: [{ requestId: 'req-9', createdAt: now, customerId: '191167', orders: [] }] });
+  });
 });

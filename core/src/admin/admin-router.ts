@@ -135,6 +135,14 @@ export function createAdminRouter(options: AdminRouterOptions): express.Router {
     }),
   );
 
+  // What customers/data_request webhooks produced: the merchant hands it to the customer.
+  router.get(
+    '/data-requests',
+    route(async (_req, res, shop) => {
+      res.json({ exports: await store.listCustomerDataExports(shop.id) });
+    }),
+  );
+
   router.use((_req: Request, res: Response) => fail(res, 404, 'no such admin API route'));
   router.use((error: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
     if (error.type === 'entity.parse.failed') return fail(res, 400, 'the body is not valid JSON');

@@ -13,6 +13,7 @@ import { TrackingConfigSchema } from '../config/tracking-config.ts';
  *   PUT  /api/admin/config                    TrackingConfig (input form) → AdminShop
  *   POST /api/admin/test-action               (no body) → TestActionResult
  *   GET  /api/admin/actions?limit=50          → { actions: AdminAction[] }
+ *   GET  /api/admin/data-requests             → { exports: CustomerDataExport[] } (privacy-law data requests)
  *
  * Every request carries `Authorization: Bearer <token>`. Errors are AdminError with status 400
  * (invalid input, nothing changed), 401 (missing, expired or foreign token), 404, 409 (the shop is

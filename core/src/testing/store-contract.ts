@@ -181,9 +181,13 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await apply(shop.id, { kind: 'order', order: customerOrder('P1') }, null, 'P1');
         const [stored] = await store.insertWebhooks([webhook(shop.id, 'w1', { body: '{"email":"Jo@Example.com"}' })]);
         expect(stored).toBe('stored');
+        // Being processed (the privacy request itself, say) when the redaction runs.
         const [claimed] = await store.claimWebhooks(1, 1000, now);
-        await store.finishWebhooks([{ id: claimed!.id, status: 'done', outcome: 'x' }], now);
-        expect(await store.redactCustomer(shop.id, { customerId: 'C9', email: 'Jo@Example.com', platformOrderIds: [] }, now)).toBe(1);
+        await store.exportCustomerData(shop.id, { customerId: 'C9', email: null, platformOrderIds: [] }, 'req-1', now);
+        expect(await store.redactCustomer(shop.id, { customerId: 'C9', email: 'jo@EXAMPLE.com', platformOrderIds: [] }, now)).toBe(1);
+        expect(await store.listCustomerDataExports(shop.id)).toEqual([]);
+        const [reclaimed] = await store.claimWebhooks(1, 1000, now + 5_000);
+        expect(reclaimed).toMatchObject({ id: claimed!.id, body: '{"redacted":true}' });
 
         const [delivery] = await store.listDeliveries(shop.id, {});
         expect(delivery!.fields).not.toHaveProperty('CustomerId');

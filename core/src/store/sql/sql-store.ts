@@ -239,14 +239,19 @@ export function createSqlStore(
           }
           await tx.run('UPDATE click_captures SET ip = NULL, user_agent = NULL WHERE shop_id = ? AND platform_order_id = ?', [shopId, order.platformOrderId]);
         }
-        // Processed raw payloads that name the customer go: they hold the plain email and addresses.
-        // (Pending ones are still needed to process the order, and are processed redacted of nothing.)
+        // Raw payloads that name the customer go: they hold the plain email and addresses. That includes
+        // the privacy request itself (being processed). Pending ones are still to be processed.
         for (const secret of secrets) {
+          const pattern = `%${secret.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
           await tx.run(
             `UPDATE webhook_bodies SET body = '{"redacted":true}', headers_json = '{}'
-             WHERE webhook_id IN (SELECT id FROM webhooks WHERE shop_id = ? AND status IN ('done', 'failed')) AND body LIKE ? ESCAPE '!'`,
-            [shopId, `%${secret.replace(/[!%_]/g, (c) => `!${c}`)}%`],
+             WHERE webhook_id IN (SELECT id FROM webhooks WHERE shop_id = ? AND status IN ('done', 'failed', 'processing')) AND lower(body) LIKE ? ESCAPE '!'`,
+            [shopId, pattern],
           );
+        }
+        // Earlier data-request exports of this customer hold the same data.
+        if (customer.customerId) {
+          await tx.run('DELETE FROM customer_data_exports WHERE shop_id = ? AND export_json LIKE ?', [shopId, `%"customerId":${JSON.stringify(customer.customerId)}%`]);
         }
         return orders.length;
       });
