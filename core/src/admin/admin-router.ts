@@ -39,6 +39,8 @@ export interface AdminRouterOptions {
   readonly authenticate: AdminAuthenticator;
   readonly logger: Logger;
   readonly now?: () => number;
+  /** The platform's follow-up to a saved configuration (Shopify: the pixel learns the click-id parameter). */
+  readonly onConfigSaved?: (shop: Shop) => Promise<void>;
 }
 
 type Handler = (req: Request, res: Response, shop: Shop) => Promise<void>;
@@ -111,7 +113,10 @@ export function createAdminRouter(options: AdminRouterOptions): express.Router {
       if (!config.ok) return fail(res, 400, 'invalid configuration: nothing was changed', config.error);
       await shops.setConfig(shop.id, config.value, now());
       logger.info({ shopId: shop.id }, 'tracking configuration saved');
-      res.json(adminShop((await shops.get(shop.id, now()))!));
+      const saved = (await shops.get(shop.id, now()))!;
+      // Saved either way: a failing follow-up is logged, not the merchant's problem to retry.
+      await options.onConfigSaved?.(saved).catch((error: unknown) => logger.warn({ shopId: shop.id, err: error }, 'follow-up to the saved configuration failed'));
+      res.json(adminShop(saved));
     }),
   );
 

@@ -221,6 +221,13 @@ describe('the Shopify app in the relay', () => {
       expect(tokenExchanges()).toHaveLength(1);
     });
 
+    it('tells the pixel the click-id parameter the merchant saves', async () => {
+      await adminApi('GET', '/shop');
+      expect((await adminApi('PUT', '/config', { body: { ...CONFIG, clickIdParam: 'clickref' } })).status).toBe(200);
+      expect(shopify.calls.filter((call) => call.operation === 'webPixelUpdate' && call.status === 200)).toHaveLength(1);
+      expect(JSON.parse(shopify.pixels.get(SHOP)!.settings)).toMatchObject({ clickIdParam: 'clickref', collectUrl: `${APP_URL}/collect/shopify` });
+    });
+
     it('refuses admin API calls without a genuine, current session token for this app, and installs nothing', async () => {
       const refused = [
         await adminApi('GET', '/shop', { authorization: null }),

@@ -6,6 +6,7 @@ import {
   type OrderInsights,
   type Result,
   type SecretBox,
+  type Shop,
   type ShopDirectory,
   type Store,
   type WebhookReceiver,
@@ -78,13 +79,19 @@ export function createShopifyApp(options: ShopifyAppOptions): ShopifyApp {
     const shop = await shops.install({ platform: 'shopify', shopKey: session.shop, accessToken: session.accessToken ?? null }, now());
     // Reconciliation starts from the install: earlier orders were never the app's to track.
     if ((await store.readCursor(shop.id, RECONCILE_CURSOR)) === null) await store.saveCursor(shop.id, RECONCILE_CURSOR, new Date(now()).toISOString(), now());
-    const pixel = await activateWebPixel(graphql(session), {
+    await activatePixel(shop);
+  }
+
+  /** Creates the shop's web pixel, or updates its settings (the click-id parameter may have changed). */
+  async function activatePixel(shop: Shop): Promise<void> {
+    if (!shop.accessToken) return;
+    const pixel = await activateWebPixel(graphql(offlineSession(shop.shopKey, shop.accessToken)), {
       collectUrl: `${appUrl}${COLLECT_PATH}`,
       clickIdParam: shop.config?.clickIdParam ?? 'irclickid',
       referralWindowDays: '30',
     });
-    if (pixel.ok) logger.info({ shop: session.shop, pixel: pixel.value.id, created: pixel.value.created }, 'shopify app installed; web pixel active');
-    else logger.warn({ shop: session.shop, error: pixel.error }, 'shopify app installed, but its web pixel could not be activated');
+    if (pixel.ok) logger.info({ shop: shop.shopKey, pixel: pixel.value.id, created: pixel.value.created }, 'web pixel active');
+    else logger.warn({ shop: shop.shopKey, error: pixel.error }, 'the web pixel could not be activated; it is tried again when the configuration is saved');
   }
 
   /**
@@ -176,6 +183,7 @@ export function createShopifyApp(options: ShopifyAppOptions): ShopifyApp {
       impact: options.impact,
       logger,
       now,
+      onConfigSaved: activatePixel,
       async authenticate(req) {
         const token = bearer(req);
         if (!token) return err('missing session token (Authorization: Bearer …)');
