@@ -43,7 +43,7 @@ export async function actionsCommand(args: string[], io: Io): Promise<number> {
 async function describeOrder(store: Store, shopId: number, order: OrderListing) {
   const deliveries = await store.listDeliveries(shopId, { orderRef: order.id });
   const conversion = deliveries.find((d) => d.kind === 'conversion');
-  const late = conversion ? lateClickCapture(conversion.fields, await store.findClickCapture(shopId, order.platformOrderId, null)) : null;
+  const late = conversion ? lateClickCapture(conversion.fields, await store.findClickCapture(shopId, order.platformOrderId, order.checkoutToken)) : null;
   return {
     platformOrderId: order.platformOrderId,
     status: order.status,

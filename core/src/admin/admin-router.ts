@@ -176,7 +176,7 @@ async function listActions(store: Store, shop: Shop, limit: number): Promise<Adm
     orders.map(async (order) => {
       const deliveries = await store.listDeliveries(shop.id, { orderRef: order.id });
       const conversion = deliveries.find((d) => d.kind === 'conversion');
-      const late = conversion ? lateClickCapture(conversion.fields, await store.findClickCapture(shop.id, order.platformOrderId, null)) : null;
+      const late = conversion ? lateClickCapture(conversion.fields, await store.findClickCapture(shop.id, order.platformOrderId, order.checkoutToken)) : null;
       return {
         platformOrderId: order.platformOrderId,
         impactOrderId: order.impactOrderId,

@@ -27,11 +27,15 @@ export interface Store {
   findAppSessions(platform: string, shopKey: string): Promise<AppSession[]>;
 
   /**
-   * Records a click id captured outside the order (a pixel's beacon). The first capture of an order
-   * stays: a later beacon, forged or not, never replaces it.
+   * Records a click id captured outside the order (a pixel's beacon). The first capture of a checkout
+   * (or, for a beacon without one, of an order id) stays: a later beacon never replaces it.
    */
   recordClickCapture(capture: ClickCapture): Promise<'recorded' | 'already_captured'>;
-  /** The capture for an order, by its id or its checkout token. */
+  /**
+   * The capture for an order. An order with a checkout token takes only the capture of that checkout:
+   * a beacon naming the order id alone (which anyone can post) is not believed over it. Without a
+   * token, the first capture of the order id.
+   */
   findClickCapture(shopId: number, platformOrderId: string, checkoutToken: string | null): Promise<ClickCapture | null>;
 
   /** Where a shop's periodic job (reconciliation) got to. */
@@ -198,6 +202,8 @@ export interface OrderListing {
   readonly status: 'none' | 'converted' | 'reversed';
   readonly actionTrackerId: string | null;
   readonly impactOrderId: string | null;
+  /** The checkout the order came from, when the platform says (it names the order's genuine click capture). */
+  readonly checkoutToken: string | null;
   readonly explain: readonly string[];
   readonly createdAt: number;
   readonly updatedAt: number;

@@ -141,15 +141,24 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.loadAppSession('offline_a.myshopify.com')).toBeNull();
       });
 
-      it('keeps the first click capture of an order or checkout; a later beacon never replaces it', async () => {
+      it('keeps the first click capture of a checkout; a later beacon never replaces it', async () => {
         const shop = await addShop();
         const capture = { shopId: shop.id, platformOrderId: 'P1', checkoutToken: 'tok1', clickId: 'FIRST', sharedId: null, source: 'pixel', ip: '203.0.113.9', userAgent: 'UA', capturedAt: now };
         expect(await store.recordClickCapture(capture)).toBe('recorded');
         expect(await store.recordClickCapture({ ...capture, clickId: 'FORGED', capturedAt: now + 1 })).toBe('already_captured');
-        expect(await store.recordClickCapture({ ...capture, platformOrderId: null, clickId: 'FORGED' })).toBe('already_captured');
-        expect((await store.findClickCapture(shop.id, 'P1', null))?.clickId).toBe('FIRST');
-        expect((await store.findClickCapture(shop.id, 'other', 'tok1'))?.clickId).toBe('FIRST');
-        expect(await store.findClickCapture(shop.id, 'P2', null)).toBeNull();
+        expect((await store.findClickCapture(shop.id, 'P1', 'tok1'))?.clickId).toBe('FIRST');
+        expect(await store.findClickCapture(shop.id, 'P2', 'tok2')).toBeNull();
+      });
+
+      it('believes a beacon naming only the order id for an order without a checkout token, never over its checkout', async () => {
+        const shop = await addShop();
+        const byOrderId = { shopId: shop.id, platformOrderId: 'P1', checkoutToken: null, clickId: 'POSTED-FIRST', sharedId: null, source: 'pixel', ip: null, userAgent: null, capturedAt: now };
+        expect(await store.recordClickCapture(byOrderId)).toBe('recorded');
+        expect(await store.recordClickCapture({ ...byOrderId, clickId: 'POSTED-LATER' })).toBe('already_captured');
+        // The genuine beacon carries the checkout token; a forger posting first does not hold it back.
+        expect(await store.recordClickCapture({ ...byOrderId, checkoutToken: 'tok1', clickId: 'GENUINE', capturedAt: now + 5 })).toBe('recorded');
+        expect((await store.findClickCapture(shop.id, 'P1', 'tok1'))?.clickId).toBe('GENUINE');
+        expect((await store.findClickCapture(shop.id, 'P1', null))?.clickId).toBe('POSTED-FIRST');
       });
 
       it('reads and saves cursors per shop', async () => {

@@ -69,6 +69,7 @@ interface OrderOptions {
   readonly createdAt?: string;
   readonly landingSite?: string | null;
   readonly discountCodes?: readonly string[];
+  readonly checkoutToken?: string;
 }
 
 /** The documented orders/paid sample with its own id and name (#<id % 10000>), customer 207119551. */
@@ -85,6 +86,7 @@ async function orderBody(options: OrderOptions): Promise<string> {
     processed_at: createdAt,
     landing_site: options.landingSite ?? '/products/merino-socks?utm_source=newsletter',
     discount_codes: (options.discountCodes ?? []).map((code) => ({ code, amount: '20.00', type: 'fixed_amount' })),
+    checkout_token: options.checkoutToken ?? null,
   });
   order.customer = { ...order.customer, id: 207119551, admin_graphql_api_id: 'gid://shopify/Customer/207119551', email: 'jon@example.com' };
   return JSON.stringify(order);
@@ -153,11 +155,11 @@ describe('the Shopify app in the relay', () => {
     const request = shopifyWebhookRequest({ shop: options.shop ?? SHOP, topic, body, apiSecret: options.secret ?? API_SECRET });
     return fetch(`${relay.url}/webhooks/shopify`, { method: 'POST', headers: request.headers, body: request.body });
   };
-  const beacon = (orderId: string, clickId: string) =>
+  const beacon = (orderId: string | null, clickId: string, checkoutToken: string | null = null) =>
     fetch(`${relay.url}/collect/shopify`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
-      body: JSON.stringify({ shop: SHOP, clickId, sharedId: null, orderId, checkoutToken: null }),
+      body: JSON.stringify({ shop: SHOP, clickId, sharedId: null, orderId, checkoutToken }),
     });
   const tokenExchanges = () => shopify.calls.filter((call) => call.operation === 'token_exchange');
   const conversionOf = (orderId: string) => impact.actions.get(`${ACCOUNT_SID}|${TRACKER}|${orderId}`);
@@ -391,6 +393,18 @@ describe('the Shopify app in the relay', () => {
       expect(conversionOf('3001')!.fields.ClickId).toBe('PIXELCLICK1');
       const shop = (await store.findShop('shopify', SHOP))!;
       expect(await store.findClickCapture(shop.id, '5900000003001', null)).toMatchObject({ clickId: 'PIXELCLICK1', source: 'pixel' });
+    });
+
+    it('believes the beacon of the order’s own checkout over one that names only the order id, whichever came first', async () => {
+      await install();
+      await setUp();
+      expect((await beacon('5900000003009', 'FORGED1')).status).toBe(204);
+      const placed = Date.now();
+      const body = await orderBody({ id: 5_900_000_003_009, createdAt: new Date(placed).toISOString(), checkoutToken: 'c1f3a8e94b2d4f7e' });
+      expect((await webhook('orders/paid', body)).status).toBe(200);
+      expect((await beacon('5900000003009', 'GENUINE1', 'c1f3a8e94b2d4f7e')).status).toBe(204);
+      await waitFor(() => conversionOf('3009') !== undefined, 'the conversion of #3009');
+      expect(conversionOf('3009')!.fields.ClickId).toBe('GENUINE1');
     });
 
     it('sends an order without a click id once the wait is over', async () => {

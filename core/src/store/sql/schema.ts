@@ -167,6 +167,13 @@ export function migrations(dialect: 'sqlite' | 'postgres'): ReadonlyArray<readon
   // 5. When a shop was last installed: a platform's late or retried uninstall notice from before it
   //    must not deactivate the shop again.
   steps.push(statements(`ALTER TABLE shops ADD COLUMN installed_at ${time}`));
+  // 6. Several beacons may name one order id (anyone can post one); only the checkout token, which only
+  //    the buyer's browser knows, stays unique. The order's own checkout token picks the genuine one.
+  steps.push(
+    statements(`
+     DROP INDEX click_captures_order;
+     CREATE INDEX click_captures_order ON click_captures (shop_id, platform_order_id) WHERE platform_order_id IS NOT NULL`),
+  );
   return steps;
 }
 

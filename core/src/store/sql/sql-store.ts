@@ -135,10 +135,12 @@ export function createSqlStore(
     },
 
     async recordClickCapture(capture) {
-      // The unique indexes on (shop, order) and (shop, checkout) keep the first capture.
+      // A checkout's first capture is kept by the unique index; an order id alone, by the NOT EXISTS.
       const inserted = await driver.run(
         `INSERT INTO click_captures (shop_id, platform_order_id, checkout_token, click_id, shared_id, source, ip, user_agent, captured_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+         SELECT CAST(? AS BIGINT), ?, ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT)
+         WHERE CAST(? AS TEXT) IS NOT NULL OR NOT EXISTS (SELECT 1 FROM click_captures WHERE shop_id = ? AND platform_order_id = ? AND checkout_token IS NULL)
+         ON CONFLICT DO NOTHING`,
         [
           capture.shopId,
           capture.platformOrderId,
@@ -149,16 +151,18 @@ export function createSqlStore(
           capture.ip,
           capture.userAgent,
           capture.capturedAt,
+          capture.checkoutToken,
+          capture.shopId,
+          capture.platformOrderId,
         ],
       );
       return inserted > 0 ? 'recorded' : 'already_captured';
     },
 
     async findClickCapture(shopId, platformOrderId, checkoutToken) {
-      const [row] = await driver.query(
-        `SELECT * FROM click_captures WHERE shop_id = ? AND (platform_order_id = ? OR checkout_token = ?) ORDER BY captured_at, id LIMIT 1`,
-        [shopId, platformOrderId, checkoutToken],
-      );
+      const [row] = checkoutToken
+        ? await driver.query('SELECT * FROM click_captures WHERE shop_id = ? AND checkout_token = ?', [shopId, checkoutToken])
+        : await driver.query('SELECT * FROM click_captures WHERE shop_id = ? AND platform_order_id = ? ORDER BY captured_at, id LIMIT 1', [shopId, platformOrderId]);
       return row ? toClickCapture(row) : null;
     },
 
@@ -784,6 +788,7 @@ function toOrderListing(row: SqlRow): OrderListing {
     status: String(row.status) as OrderListing['status'],
     actionTrackerId: stringOrNull(row.action_tracker_id),
     impactOrderId: stringOrNull(row.impact_order_id),
+    checkoutToken: json<LedgerEntry | null>(row.entry_json, null)?.order?.checkoutToken ?? null,
     explain: json<string[]>(row.explain_json, []),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
