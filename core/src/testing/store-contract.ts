@@ -220,11 +220,18 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.recordClickCapture({ shopId: shop.id, platformOrderId: 'P1', checkoutToken: null, clickId: 'CK', sharedId: null, source: 'pixel', ip: null, userAgent: null, capturedAt: now });
         await store.saveCursor(shop.id, 'reconcile', 'x', now);
         await store.saveAppSession({ id: 's1', platform: 'shopify', shopKey: shop.shopKey, sealed: 'v1' }, now);
+        // A delivery of no order (a test action), attempted once.
+        await store.enqueueDeliveries(shop.id, [{ kind: 'conversion', method: 'POST', path: '/x', fields: { OrderId: 'T' }, availableAt: now }], now);
+        const claimed = await store.claimDeliveries(10, 1000, now);
+        await store.recordDeliveryOutcomes(claimed.map((d) => ({ id: d.id, outcome: { status: 'done', queuedUri: null, checkAt: null }, attempt: { attemptedAt: now, durationMs: 1, httpStatus: 200, detail: '' } })));
+        await store.exportCustomerData(shop.id, { customerId: 'C1', email: null, platformOrderIds: [] }, null, now);
         await store.deleteShop(shop.id);
         expect(await store.getShop(shop.id)).toBeNull();
         expect(await store.loadAppSession('s1')).toBeNull();
         expect(await store.listOrders(other.id, {})).toHaveLength(1);
-        expect(await store.queueDepth()).toMatchObject({ webhooks: 1, deliveries: 1 });
+        expect(await store.listDeliveries(other.id, {})).toHaveLength(1);
+        expect(await store.listDeliveries(shop.id, {})).toEqual([]);
+        expect(await store.queueDepth()).toMatchObject({ webhooks: 1 });
       });
     });
 

@@ -160,9 +160,7 @@ export function migrations(dialect: 'sqlite' | 'postgres'): ReadonlyArray<readon
        request_id TEXT,
        export_json TEXT NOT NULL,
        created_at ${time} NOT NULL
-     );
-     CREATE INDEX webhooks_shop ON webhooks (shop_id);
-     CREATE INDEX deliveries_shop ON deliveries (shop_id)`),
+     )`),
   );
   // 5. When a shop was last installed: a platform's late or retried uninstall notice from before it
   //    must not deactivate the shop again.

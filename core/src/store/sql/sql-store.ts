@@ -100,9 +100,13 @@ export function createSqlStore(
         const [shop] = await tx.query('SELECT platform, shop_key FROM shops WHERE id = ?', [id]);
         if (!shop) return;
         // Children first: every table that names the shop, directly or through its deliveries and webhooks.
-        await tx.run('DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE shop_id = ?)', [id]);
-        await tx.run('DELETE FROM delivery_payloads WHERE delivery_id IN (SELECT id FROM deliveries WHERE shop_id = ?)', [id]);
-        await tx.run('DELETE FROM deliveries WHERE shop_id = ?', [id]);
+        // Deliveries are found through the shop's orders (and, for those of no order, order_ref IS NULL),
+        // so existing indexes serve a rare request instead of a shop_id index every insert would pay for.
+        const shopDeliveries = `SELECT id FROM deliveries WHERE order_ref IN (SELECT id FROM orders WHERE shop_id = ?)
+                                UNION ALL SELECT id FROM deliveries WHERE order_ref IS NULL AND shop_id = ?`;
+        await tx.run(`DELETE FROM delivery_attempts WHERE delivery_id IN (${shopDeliveries})`, [id, id]);
+        await tx.run(`DELETE FROM delivery_payloads WHERE delivery_id IN (${shopDeliveries})`, [id, id]);
+        await tx.run(`DELETE FROM deliveries WHERE id IN (${shopDeliveries})`, [id, id]);
         await tx.run('DELETE FROM orders WHERE shop_id = ?', [id]);
         await tx.run('DELETE FROM webhook_bodies WHERE webhook_id IN (SELECT id FROM webhooks WHERE shop_id = ?)', [id]);
         await tx.run('DELETE FROM webhooks WHERE shop_id = ?', [id]);
