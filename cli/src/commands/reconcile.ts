@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import { createShopifyApi } from '@cartrelay/shopify';
+import { createShopifyApi } from '@cartrelay/shopify/app';
 import { AdminApiError, reconcileShop } from '@cartrelay/shopify/reconcile';
 import { Session } from '@shopify/shopify-api';
 import { parseEnv } from '../env.ts';

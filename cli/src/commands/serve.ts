@@ -1,5 +1,5 @@
 import { DEFAULT_RETRY_POLICY, type ImpactClient, createImpactClient, startRelay } from '@cartrelay/core';
-import { type ShopifyApp, createShopifyApi, createShopifyApp } from '@cartrelay/shopify';
+import type { ShopifyApp } from '@cartrelay/shopify/app';
 import type { Logger } from 'pino';
 import pino from 'pino';
 import { type Env, parseEnv } from '../env.ts';
@@ -22,7 +22,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   });
   const runtime = await openRuntime(env, (line) => logger.warn(line));
   const impact = createImpactClient({ baseUrl: env.CARTRELAY_IMPACT_BASE_URL });
-  const shopifyApp = createShopifyAppFromEnv(env, runtime, impact, logger);
+  const shopifyApp = await createShopifyAppFromEnv(env, runtime, impact, logger);
   const relay = await startRelay({
     store: runtime.store,
     shops: runtime.shops,
@@ -48,11 +48,13 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
 }
 
 /** The Shopify app's routes and jobs, when its three settings are given (SHOPIFY_API_KEY, _SECRET, _APP_URL). */
-function createShopifyAppFromEnv(env: Env, runtime: Runtime, impact: ImpactClient, logger: Logger): ShopifyApp | null {
+async function createShopifyAppFromEnv(env: Env, runtime: Runtime, impact: ImpactClient, logger: Logger): Promise<ShopifyApp | null> {
   if (!env.SHOPIFY_API_KEY || !env.SHOPIFY_API_SECRET || !env.SHOPIFY_APP_URL) {
     if (env.SHOPIFY_API_KEY || env.SHOPIFY_APP_URL) logger.warn('the Shopify app needs SHOPIFY_API_KEY, SHOPIFY_API_SECRET and SHOPIFY_APP_URL; its routes are off');
     return null;
   }
+  // Loaded only when the app runs: @shopify/shopify-api is tens of megabytes a webhook-only relay does without.
+  const { createShopifyApi, createShopifyApp } = await import('@cartrelay/shopify/app');
   const shopify = createShopifyApi({
     apiKey: env.SHOPIFY_API_KEY,
     apiSecretKey: env.SHOPIFY_API_SECRET,

@@ -3,8 +3,12 @@ import { normalizeShopifyOrder } from './normalize-order.ts';
 import { SHOPIFY_ORDER_TOPICS, shopifyWebhooks } from './webhooks.ts';
 
 /**
- * The Shopify adapter. `webhooks` defaults to the receiver that needs no credentials; the app
- * (createShopifyApp) supplies one that can also read the Admin API.
+ * @cartrelay/shopify: Shopify's payloads and webhooks in the core's terms. The app around them
+ * (install, admin page, pixel beacons, reconciliation) is `@cartrelay/shopify/app`, loaded only by a
+ * relay that runs it: it brings @shopify/shopify-api.
+ *
+ * `webhooks` defaults to the receiver that needs no credentials; the app supplies one that can also
+ * read the Admin API.
  */
 export function createShopifyAdapter(webhooks: WebhookReceiver = shopifyWebhooks) {
   return createPlatformAdapter({
@@ -19,9 +23,5 @@ export function createShopifyAdapter(webhooks: WebhookReceiver = shopifyWebhooks
 export const shopifyAdapter = createShopifyAdapter();
 
 export { normalizeShopifyOrder } from './normalize-order.ts';
-export { SHOPIFY_ORDER_TOPICS, SHOPIFY_SHOP_TOPICS, normalizeShopDomain, shopifyWebhooks } from './webhooks.ts';
-export { type ShopifyApiOptions, createShopifyApi } from './admin-api/shopify-api.ts';
+export { RECONCILED_TOPIC, SHOPIFY_ORDER_TOPICS, SHOPIFY_SHOP_TOPICS, normalizeShopDomain, shopifyWebhooks } from './webhooks.ts';
 export { normalizeShopifyGraphqlOrder } from './admin-api/graphql-order.ts';
-export { ADMIN_PAGE_PATH, RECONCILE_CURSOR, type ShopifyApp, type ShopifyAppOptions, createShopifyApp } from './app/shopify-app.ts';
-export { StoreSessionStorage } from './app/session-storage.ts';
-export { RECONCILED_TOPIC, reconcileShop } from './reconcile/reconcile-shop.ts';

@@ -13,7 +13,6 @@ import { z } from 'zod';
 import { normalizeShopifyGraphqlOrder } from './admin-api/graphql-order.ts';
 import { normalizeShopifyOrder, toRefund } from './normalize-order.ts';
 import { ShopifyRefundSchema } from './order-payload.ts';
-import { RECONCILED_TOPIC } from './reconcile/reconcile-shop.ts';
 
 export const SHOPIFY_ORDER_TOPICS = [
   'orders/create',
@@ -23,6 +22,9 @@ export const SHOPIFY_ORDER_TOPICS = [
   'orders/fulfilled',
   'orders/partially_fulfilled',
 ] as const;
+
+/** Orders read by reconciliation (GraphQL order nodes), stored in the inbox like webhooks. */
+export const RECONCILED_TOPIC = 'orders/reconciled';
 
 /** The app's lifecycle and the privacy-law topics every App Store app must handle. */
 export const SHOPIFY_SHOP_TOPICS = ['app/uninstalled', 'shop/redact', 'customers/redact', 'customers/data_request'] as const;

@@ -22,7 +22,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createShopifyAdapter } from '../src/index.ts';
 import { createShopifyApi } from '../src/admin-api/shopify-api.ts';
-import { RECONCILED_TOPIC } from '../src/reconcile/reconcile-shop.ts';
+import { RECONCILED_TOPIC } from '../src/webhooks.ts';
 import { RECONCILE_CURSOR, type ShopifyApp, createShopifyApp } from '../src/app/shopify-app.ts';
 import { type FakeShopify, signSessionToken, startFakeShopify } from '../src/testing/fake-shopify.ts';
 import { shopifyWebhookRequest } from '../src/testing/signed-webhook.ts';

@@ -1,7 +1,7 @@
 import { type Order, type PayloadError, type Result, currencyCode, decimalAmount, invalidPayload, isoInstant, parsePayload } from '@cartrelay/core';
 import { z } from 'zod';
 import { normalizeShopifyOrder } from '../normalize-order.ts';
-import { numericId } from './graphql.ts';
+import { numericId } from './gid.ts';
 
 /**
  * A Shopify order as the GraphQL Admin API gives it (the selection below), into the same core

@@ -57,8 +57,3 @@ function readCost(extensions: unknown): QueryCost | null {
   if (!cost || typeof cost.requestedQueryCost !== 'number' || typeof cost.throttleStatus?.restoreRate !== 'number') return null;
   return { requestedQueryCost: cost.requestedQueryCost, actualQueryCost: cost.actualQueryCost ?? null, throttleStatus: cost.throttleStatus };
 }
-
-/** The numeric id at the end of a GraphQL id (`gid://shopify/Order/123` → "123"). */
-export function numericId(gid: string): string {
-  return /\/(\d+)(?:\?.*)?$/.exec(gid)?.[1] ?? gid;
-}

@@ -1,8 +1,8 @@
 import type { GraphqlRequester } from '../admin-api/graphql.ts';
-import { numericId } from '../admin-api/graphql.ts';
+import { numericId } from '../admin-api/gid.ts';
+import { RECONCILED_TOPIC } from '../webhooks.ts';
 import { listOrdersUpdatedSince } from './list-orders.ts';
 
-export const RECONCILED_TOPIC = 'orders/reconciled';
 /** Shopify's updated_at search index lags behind writes; each run starts this much before the last. */
 export const RECONCILE_OVERLAP_MS = 5 * 60_000;
 
