@@ -82,4 +82,12 @@ describe('enrichOrder', () => {
     expect(await run(order)).toEqual({ kind: 'ready', order });
     expect(fetchOrderInsights).not.toHaveBeenCalled();
   });
+
+  it('reads nothing for an order with its own click id when the platform cannot be asked about the customer', async () => {
+    const store = { orderStatus: vi.fn(), findClickCapture: vi.fn() } as unknown as Store;
+    const order = anOrder({ landingUrl: '/?irclickid=OWN', customer: { id: '7' } });
+    const result = await enrichOrder(order, { store, receiver: { capturesClicks: true } as unknown as WebhookReceiver, shop, now: placedAt, clickWaitMs: 60_000 });
+    expect(result).toEqual({ kind: 'ready', order });
+    expect(store.orderStatus).not.toHaveBeenCalled();
+  });
 });

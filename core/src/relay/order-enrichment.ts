@@ -30,21 +30,26 @@ export interface EnrichmentContext {
  */
 export async function enrichOrder(order: Order, context: EnrichmentContext): Promise<Enrichment> {
   const { store, receiver, shop, now } = context;
+  const param = shop.config.clickIdParam;
+  const hasClickId = (candidate: Order) => findClickAttribution(candidate, param).clickId !== null;
+  const canAskPlatform = Boolean(receiver.fetchOrderInsights && shop.accessToken);
+  const knownCustomer = Boolean(order.customer.id || order.customer.email);
+  // Most orders need nothing: they carry their click id, and there is no one to ask about the customer.
+  if (hasClickId(order) && !(canAskPlatform && knownCustomer && order.customer.returning === null)) return { kind: 'ready', order };
+
   const status = await store.orderStatus(shop.id, order.id);
   // Once converted, the conversion's click id and customer status are fixed at impact.com.
   if (status !== null && status !== 'none') return { kind: 'ready', order };
 
-  const param = shop.config.clickIdParam;
   let enriched = order;
-  const hasClickId = (candidate: Order) => findClickAttribution(candidate, param).clickId !== null;
   if (!hasClickId(enriched)) {
     const capture = await store.findClickCapture(shop.id, order.id, order.checkoutToken ?? null);
     if (capture) enriched = { ...enriched, capturedClickId: capture.clickId, capturedClickSource: capture.source };
   }
 
   let journeyPending = false;
-  const wantsJourney = !hasClickId(enriched) || enriched.customer.returning === null;
-  if (wantsJourney && receiver.fetchOrderInsights && shop.accessToken) {
+  const wantsJourney = !hasClickId(enriched) || (knownCustomer && enriched.customer.returning === null);
+  if (wantsJourney && canAskPlatform && receiver.fetchOrderInsights && shop.accessToken) {
     const insights = await receiver.fetchOrderInsights({ shopKey: shop.shopKey, accessToken: shop.accessToken }, order.id);
     if (insights.ok) {
       journeyPending = !insights.value.ready;
@@ -53,7 +58,7 @@ export async function enrichOrder(order: Order, context: EnrichmentContext): Pro
         if (fromJourney) enriched = { ...enriched, capturedClickId: fromJourney, capturedClickSource: 'customer journey' };
       }
       const index = insights.value.customerOrderIndex;
-      if (enriched.customer.returning === null && index !== null && (enriched.customer.id || enriched.customer.email)) {
+      if (enriched.customer.returning === null && index !== null && knownCustomer) {
         enriched = { ...enriched, customer: { ...enriched.customer, returning: index > 1 } };
       }
     } else {
