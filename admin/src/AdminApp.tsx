@@ -42,8 +42,8 @@ export function AdminApp({ platform }: { platform: AdminPlatform }) {
   }, [loadShop]);
 
   return (
-    <AnnouncerProvider>
-      <div className="cartrelay-admin">
+    <div className="cartrelay-admin">
+      <AnnouncerProvider>
         <header className="app-header">
           <h1>CartRelay</h1>
           <p className="muted">
@@ -56,8 +56,8 @@ export function AdminApp({ platform }: { platform: AdminPlatform }) {
         {load.state === 'loaded' && (
           <Pages api={api} shop={load.shop} onShopChange={(shop) => setLoad({ state: 'loaded', shop })} />
         )}
-      </div>
-    </AnnouncerProvider>
+      </AnnouncerProvider>
+    </div>
   );
 }
 
