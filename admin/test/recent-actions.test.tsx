@@ -5,6 +5,7 @@ import { FakeAdminServer, savedConfig } from './fake-platform.ts';
 import { renderAdmin } from './render.tsx';
 
 const action = (overrides: Partial<AdminAction>): AdminAction => ({
+  source: 'order',
   platformOrderId: '1001',
   impactOrderId: '1001',
   status: 'converted',
@@ -26,6 +27,14 @@ describe('Recent actions page', () => {
     release();
     expect(await screen.findByText(/No orders yet/)).toBeTruthy();
     expect(server.requestsTo('GET /actions')[0]?.path).toBe('/actions?limit=50');
+  });
+
+  it('labels a test action as one, beside the orders', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    server.actions = [action({ source: 'test_action', platformOrderId: 'CARTRELAY-TEST-20261123220017', impactOrderId: 'CARTRELAY-TEST-20261123220017' })];
+    await renderAdmin(server, 'Recent actions');
+    const row = (await screen.findByRole('rowheader', { name: /Test action/ })).closest('tr')!;
+    expect(within(row).getByText('CARTRELAY-TEST-20261123220017')).toBeTruthy();
   });
 
   it('lists orders with their deliveries, impact.com errors and late click ids', async () => {

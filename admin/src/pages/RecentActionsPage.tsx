@@ -61,9 +61,9 @@ function ActionsTable({ actions }: { actions: readonly AdminAction[] }) {
       </thead>
       <tbody>
         {actions.map((action) => (
-          <tr key={action.platformOrderId}>
+          <tr key={`${action.source} ${action.platformOrderId}`}>
             <th scope="row">
-              {action.platformOrderId}
+              {action.source === 'test_action' ? 'Test action' : action.platformOrderId}
               <span className="muted"> {formatTime(action.updatedAt)}</span>
             </th>
             <td>{action.impactOrderId ?? <span className="muted">none</span>}</td>

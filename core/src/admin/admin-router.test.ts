@@ -116,6 +116,13 @@ describe('admin API', () => {
       ['conversion', queued.body.orderId, null],
       ['reversal', queued.body.orderId, 'TEST_ACTION'],
     ]);
+    // Listed among the recent actions, its reversal waiting.
+    const [listed] = (await call('GET', '/actions')).body.actions as Array<Record<string, unknown>>;
+    expect(listed).toMatchObject({ source: 'test_action', platformOrderId: queued.body.orderId, status: 'none' });
+    expect((listed!.deliveries as Array<{ kind: string; status: string }>).map((d) => [d.kind, d.status])).toEqual([
+      ['conversion', 'pending'],
+      ['reversal', 'pending'],
+    ]);
   });
 
   it('lists recent actions, empty at first', async () => {

@@ -8,11 +8,12 @@ import { lateClickCapture } from '../ledger/late-click.ts';
 import { planTestAction } from '../ledger/test-action.ts';
 import type { Result } from '../result.ts';
 import type { Shop, ShopDirectory } from '../shops/shop-directory.ts';
-import type { Store } from '../store/store.ts';
+import type { DeliveryListing, Store } from '../store/store.ts';
 import { fieldProblems } from '../validation/format-issues.ts';
 import {
   ADMIN_API_BASE,
   type AdminAction,
+  type AdminDelivery,
   type AdminError,
   type AdminShop,
   ConnectionInputSchema,
@@ -169,32 +170,57 @@ function adminShop(shop: Shop): AdminShop {
   };
 }
 
-/** The shop's recent orders as the merchant sees them: each with its deliveries and impact.com's answers. */
+/** The shop's recent orders and test actions as the merchant sees them: each with its deliveries and impact.com's answers. */
 async function listActions(store: Store, shop: Shop, limit: number): Promise<AdminAction[]> {
   const orders = await store.listOrders(shop.id, { limit });
-  return Promise.all(
-    orders.map(async (order) => {
+  const fromOrders = await Promise.all(
+    orders.map(async (order): Promise<AdminAction> => {
       const deliveries = await store.listDeliveries(shop.id, { orderRef: order.id });
       const conversion = deliveries.find((d) => d.kind === 'conversion');
       const late = conversion ? lateClickCapture(conversion.fields, await store.findClickCapture(shop.id, order.platformOrderId, order.checkoutToken)) : null;
       return {
+        source: 'order',
         platformOrderId: order.platformOrderId,
         impactOrderId: order.impactOrderId,
         status: order.status,
         updatedAt: new Date(order.updatedAt).toISOString(),
-        deliveries: deliveries.map((d) => ({
-          kind: d.kind,
-          status: d.status,
-          attempts: d.attemptLog.length,
-          lastError: d.lastError,
-          submissionStatus: d.submissionStatus,
-          submissionErrors: d.submissionErrors,
-          createdAt: new Date(d.createdAt).toISOString(),
-          completedAt: d.completedAt === null ? null : new Date(d.completedAt).toISOString(),
-        })),
+        deliveries: deliveries.map(adminDelivery),
         lateClickId: late ? { clickId: late.clickId, source: late.source, capturedAt: new Date(late.capturedAt).toISOString() } : null,
         explain: order.explain,
       };
     }),
   );
+  // Test actions belong to no order: their conversion and scheduled reversal share an OrderId.
+  const byTest = new Map<string, DeliveryListing[]>();
+  for (const delivery of await store.listDeliveries(shop.id, { orderRef: null })) {
+    const orderId = delivery.fields.OrderId ?? `delivery ${delivery.id}`;
+    byTest.set(orderId, [...(byTest.get(orderId) ?? []), delivery]);
+  }
+  const fromTests = [...byTest].map(([orderId, deliveries]): AdminAction => {
+    const done = (kind: string) => deliveries.some((d) => d.kind === kind && d.status === 'done');
+    return {
+      source: 'test_action',
+      platformOrderId: orderId,
+      impactOrderId: orderId,
+      status: done('reversal') ? 'reversed' : done('conversion') ? 'converted' : 'none',
+      updatedAt: new Date(Math.max(...deliveries.map((d) => d.completedAt ?? d.createdAt))).toISOString(),
+      deliveries: deliveries.map(adminDelivery),
+      lateClickId: null,
+      explain: ['test action: a marked conversion, reversed with TEST_ACTION an hour after it was sent'],
+    };
+  });
+  return [...fromOrders, ...fromTests].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).slice(0, limit);
+}
+
+function adminDelivery(d: DeliveryListing): AdminDelivery {
+  return {
+    kind: d.kind,
+    status: d.status,
+    attempts: d.attemptLog.length,
+    lastError: d.lastError,
+    submissionStatus: d.submissionStatus,
+    submissionErrors: d.submissionErrors,
+    createdAt: new Date(d.createdAt).toISOString(),
+    completedAt: d.completedAt === null ? null : new Date(d.completedAt).toISOString(),
+  };
 }

@@ -81,6 +81,8 @@ export interface AdminDelivery {
 }
 
 export interface AdminAction {
+  /** An order of the store, or a test action the merchant sent (then platformOrderId is its OrderId). */
+  readonly source: 'order' | 'test_action';
   readonly platformOrderId: string;
   /** The OrderId sent to impact.com; null when nothing was sent. */
   readonly impactOrderId: string | null;
