@@ -1,8 +1,8 @@
 import { SingleBar } from 'cli-progress';
-import { createShopifyApi } from '@cartrelay/shopify/app';
+import { offlineSession } from '@cartrelay/shopify/app';
 import { AdminApiError, reconcileShop } from '@cartrelay/shopify/reconcile';
-import { Session } from '@shopify/shopify-api';
 import { parseEnv } from '../env.ts';
+import { shopifyApiFromEnv } from '../shopify-api.ts';
 import { type Io, UsageError } from '../io.ts';
 import { parseOptions } from '../options.ts';
 import { openRuntime } from '../runtime.ts';
@@ -20,25 +20,15 @@ export async function reconcileCommand(args: string[], io: Io): Promise<number> 
   const since = Date.parse(values.since);
   if (Number.isNaN(since)) throw new UsageError(`--since: expected an ISO date such as 2026-11-01 or 2026-11-01T10:00:00Z, got "${values.since}"`);
   const env = parseEnv(io.env);
-  if (!env.SHOPIFY_API_KEY || !env.SHOPIFY_API_SECRET || !env.SHOPIFY_APP_URL) {
-    throw new UsageError('environment: SHOPIFY_API_KEY, SHOPIFY_API_SECRET and SHOPIFY_APP_URL are required (the Shopify app reads the Admin API)');
-  }
+  const shopify = await shopifyApiFromEnv(env);
+  if (!shopify) throw new UsageError('environment: SHOPIFY_API_KEY, SHOPIFY_API_SECRET and SHOPIFY_APP_URL are required (the Shopify app reads the Admin API)');
 
   const runtime = await openRuntime(env, (line) => io.stderr(`${line}\n`));
   try {
     const row = await resolveShop(runtime, values.shop, 'shopify');
     const shop = await runtime.shops.get(row.id);
     if (!shop?.accessToken) throw new UsageError(`shopify shop ${row.shopKey} has no access token: install the app on it first`);
-    const shopify = createShopifyApi({
-      apiKey: env.SHOPIFY_API_KEY,
-      apiSecretKey: env.SHOPIFY_API_SECRET,
-      hostName: env.SHOPIFY_APP_URL,
-      scopes: env.SHOPIFY_SCOPES,
-      ...(env.SHOPIFY_ADMIN_API_URL ? { adminApiUrl: env.SHOPIFY_ADMIN_API_URL } : {}),
-    });
-    const client = new shopify.clients.Graphql({
-      session: new Session({ id: `offline_${shop.shopKey}`, shop: shop.shopKey, state: '', isOnline: false, accessToken: shop.accessToken }),
-    });
+    const client = new shopify.clients.Graphql({ session: offlineSession(shopify, shop.shopKey, shop.accessToken) });
 
     const progress = progressReporter(io, shop.shopKey);
     let stored = 0;

@@ -6,6 +6,7 @@ import { type Env, parseEnv } from '../env.ts';
 import type { Io } from '../io.ts';
 import { parseOptions } from '../options.ts';
 import { createPlatforms } from '../platforms.ts';
+import { shopifyApiFromEnv } from '../shopify-api.ts';
 import { type Runtime, openRuntime } from '../runtime.ts';
 
 export const SERVE_USAGE = 'usage: cartrelay serve (configured by the environment: PORT, DATABASE_URL, CARTRELAY_IMPACT_BASE_URL, …)';
@@ -49,22 +50,15 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
 
 /** The Shopify app's routes and jobs, when its three settings are given (SHOPIFY_API_KEY, _SECRET, _APP_URL). */
 async function createShopifyAppFromEnv(env: Env, runtime: Runtime, impact: ImpactClient, logger: Logger): Promise<ShopifyApp | null> {
-  if (!env.SHOPIFY_API_KEY || !env.SHOPIFY_API_SECRET || !env.SHOPIFY_APP_URL) {
+  const shopify = await shopifyApiFromEnv(env);
+  if (!shopify) {
     if (env.SHOPIFY_API_KEY || env.SHOPIFY_APP_URL) logger.warn('the Shopify app needs SHOPIFY_API_KEY, SHOPIFY_API_SECRET and SHOPIFY_APP_URL; its routes are off');
     return null;
   }
-  // Loaded only when the app runs: @shopify/shopify-api is tens of megabytes a webhook-only relay does without.
-  const { createShopifyApi, createShopifyApp } = await import('@cartrelay/shopify/app');
-  const shopify = createShopifyApi({
-    apiKey: env.SHOPIFY_API_KEY,
-    apiSecretKey: env.SHOPIFY_API_SECRET,
-    hostName: env.SHOPIFY_APP_URL,
-    scopes: env.SHOPIFY_SCOPES,
-    ...(env.SHOPIFY_ADMIN_API_URL ? { adminApiUrl: env.SHOPIFY_ADMIN_API_URL } : {}),
-  });
+  const { createShopifyApp } = await import('@cartrelay/shopify/app');
   return createShopifyApp({
     shopify,
-    appUrl: env.SHOPIFY_APP_URL,
+    appUrl: env.SHOPIFY_APP_URL!,
     shops: runtime.shops,
     store: runtime.store,
     box: runtime.box,

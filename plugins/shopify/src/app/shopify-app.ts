@@ -24,6 +24,11 @@ import { shopifyWebhooks } from '../webhooks.ts';
 import { COLLECT_PATH, createCollectRouter } from './collect-route.ts';
 import { StoreSessionStorage } from './session-storage.ts';
 
+/** The offline (shop-wide) session of a shop whose access token CartRelay holds. */
+export function offlineSession(shopify: Shopify, shop: string, accessToken: string): Session {
+  return new Session({ id: shopify.session.getOfflineId(shop), shop, state: '', isOnline: false, accessToken });
+}
+
 /** Where each shop's reconciliation got to: the newest updatedAt it has read. */
 export const RECONCILE_CURSOR = 'shopify.reconcile';
 /** The embedded admin page's path; shopify.app.toml's application_url points here. */
@@ -70,8 +75,6 @@ export function createShopifyApp(options: ShopifyAppOptions): ShopifyApp {
   const sessions = new StoreSessionStorage(store, options.box, now);
   const appUrl = options.appUrl.replace(/\/+$/, '');
   const distDir = options.adminDistDir ?? fileURLToPath(new URL('../../admin/dist', import.meta.url));
-  const offlineSession = (shop: string, accessToken: string) =>
-    new Session({ id: shopify.session.getOfflineId(shop), shop, state: '', isOnline: false, accessToken });
   const graphql = (session: Session) => new shopify.clients.Graphql({ session });
 
   async function install(session: Session): Promise<void> {
@@ -85,7 +88,7 @@ export function createShopifyApp(options: ShopifyAppOptions): ShopifyApp {
   /** Creates the shop's web pixel, or updates its settings (the click-id parameter may have changed). */
   async function activatePixel(shop: Shop): Promise<void> {
     if (!shop.accessToken) return;
-    const pixel = await activateWebPixel(graphql(offlineSession(shop.shopKey, shop.accessToken)), {
+    const pixel = await activateWebPixel(graphql(offlineSession(shopify, shop.shopKey, shop.accessToken)), {
       collectUrl: `${appUrl}${COLLECT_PATH}`,
       clickIdParam: shop.config?.clickIdParam ?? 'irclickid',
       referralWindowDays: '30',
@@ -206,7 +209,7 @@ export function createShopifyApp(options: ShopifyAppOptions): ShopifyApp {
     capturesClicks: true,
     async fetchOrderInsights(access, platformOrderId): Promise<Result<OrderInsights, string>> {
       if (!access.accessToken) return err('no access token for this shop');
-      const insights = await fetchOrderInsights(graphql(offlineSession(access.shopKey, access.accessToken)), `gid://shopify/Order/${platformOrderId}`);
+      const insights = await fetchOrderInsights(graphql(offlineSession(shopify, access.shopKey, access.accessToken)), `gid://shopify/Order/${platformOrderId}`);
       if (!insights.ok) return insights;
       return ok({ ready: insights.value.ready, landingUrls: insights.value.landingPages, customerOrderIndex: insights.value.customerOrderIndex });
     },
@@ -219,7 +222,7 @@ export function createShopifyApp(options: ShopifyAppOptions): ShopifyApp {
       const since = await store.readCursor(shop.id, RECONCILE_CURSOR);
       try {
         const result = await reconcileShop({
-          client: graphql(offlineSession(shop.shopKey, shop.accessToken)),
+          client: graphql(offlineSession(shopify, shop.shopKey, shop.accessToken)),
           since: since ?? new Date(now()).toISOString(),
           now: () => new Date(now()),
           enqueue: async (batch) => {
