@@ -99,8 +99,12 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): () => 
     if (!shop.active) return { kind: 'retry', outcome: 'shop inactive (uninstalled)', availableAt: now() + 3_600_000, uncounted: true };
     const config = shop.config;
     // Installed but not set up yet: kept until the merchant saves a configuration (which releases it).
-    // Saving the config releases it; the recheck covers a save made while this one was in hand.
-    if (!config) return { kind: 'retry', outcome: 'waiting for the shop to be configured', availableAt: now() + 300_000, uncounted: true };
+    // Saving the config releases it; the recheck covers a save made while this one was in hand, and
+    // slows down for a shop left unconfigured, whose orders would otherwise be re-read every few minutes.
+    if (!config) {
+      const recheckMs = now() - webhook.receivedAt > 3_600_000 ? 3_600_000 : 300_000;
+      return { kind: 'retry', outcome: 'waiting for the shop to be configured', availableAt: now() + recheckMs, uncounted: true };
+    }
 
     const event = (platformOrderId: string, orderEvent: OrderEvent): Decision => ({
       kind: 'event',
