@@ -10,25 +10,39 @@ interface FieldBase {
   disabled?: boolean;
 }
 
-function describedBy(hintId: string, errorId: string, hint: unknown, error: unknown): string | undefined {
-  const ids = [hint ? hintId : null, error ? errorId : null].filter(Boolean);
-  return ids.length > 0 ? ids.join(' ') : undefined;
+/** Ties a control to its hint and error (rendered by `FieldMessages` with the same `id`), and marks it invalid. */
+function messageProps(id: string, hint: unknown, error: unknown) {
+  const ids = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean);
+  return { 'aria-invalid': error ? true : undefined, 'aria-describedby': ids.length > 0 ? ids.join(' ') : undefined };
 }
 
-function FieldMessages({ hintId, errorId, hint, error }: { hintId: string; errorId: string; hint?: ReactNode; error?: string | undefined }) {
+function FieldMessages({ id, hint, error }: { id: string; hint?: ReactNode; error?: string | undefined }) {
   return (
     <>
       {hint && (
-        <span id={hintId} className="field-hint">
+        <span id={`${id}-hint`} className="field-hint">
           {hint}
         </span>
       )}
       {error && (
-        <span id={errorId} className="field-error">
+        <span id={`${id}-error`} className="field-error">
           {error}
         </span>
       )}
     </>
+  );
+}
+
+/** A text or select field's box: the label above the control (`children`, whose id is `id`), hint and error below. */
+function LabelledField({ id, label, labelHidden, hint, error, children }: FieldBase & { id: string; children: ReactNode }) {
+  return (
+    <div className="field">
+      <label htmlFor={id} className={labelHidden ? 'visually-hidden' : undefined}>
+        {label}
+      </label>
+      {children}
+      <FieldMessages id={id} hint={hint} error={error} />
+    </div>
   );
 }
 
@@ -56,10 +70,7 @@ export function TextField({
 }) {
   const id = useId();
   return (
-    <div className="field">
-      <label htmlFor={id} className={labelHidden ? 'visually-hidden' : undefined}>
-        {label}
-      </label>
+    <LabelledField id={id} label={label} labelHidden={labelHidden} hint={hint} error={error}>
       <input
         id={id}
         ref={inputRef}
@@ -70,12 +81,10 @@ export function TextField({
         inputMode={inputMode}
         placeholder={placeholder}
         spellCheck={false}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(`${id}-hint`, `${id}-error`, hint, error)}
+        {...messageProps(id, hint, error)}
         onChange={(event) => onChange(event.target.value)}
       />
-      <FieldMessages hintId={`${id}-hint`} errorId={`${id}-error`} hint={hint} error={error} />
-    </div>
+    </LabelledField>
   );
 }
 
@@ -91,26 +100,15 @@ export function SelectField<V extends string>({
 }: FieldBase & { value: V; options: ReadonlyArray<{ value: V; label: string }>; onChange: (value: V) => void }) {
   const id = useId();
   return (
-    <div className="field">
-      <label htmlFor={id} className={labelHidden ? 'visually-hidden' : undefined}>
-        {label}
-      </label>
-      <select
-        id={id}
-        value={value}
-        disabled={disabled}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(`${id}-hint`, `${id}-error`, hint, error)}
-        onChange={(event) => onChange(event.target.value as V)}
-      >
+    <LabelledField id={id} label={label} labelHidden={labelHidden} hint={hint} error={error}>
+      <select id={id} value={value} disabled={disabled} {...messageProps(id, hint, error)} onChange={(event) => onChange(event.target.value as V)}>
         {options.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}
           </option>
         ))}
       </select>
-      <FieldMessages hintId={`${id}-hint`} errorId={`${id}-error`} hint={hint} error={error} />
-    </div>
+    </LabelledField>
   );
 }
 
@@ -131,14 +129,13 @@ export function CheckboxField({
         type="checkbox"
         checked={checked}
         disabled={disabled}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(`${id}-hint`, `${id}-error`, hint, error)}
+        {...messageProps(id, hint, error)}
         onChange={(event) => onChange(event.target.checked)}
       />
       <label htmlFor={id} className={labelHidden ? 'visually-hidden' : undefined}>
         {label}
       </label>
-      <FieldMessages hintId={`${id}-hint`} errorId={`${id}-error`} hint={hint} error={error} />
+      <FieldMessages id={id} hint={hint} error={error} />
     </div>
   );
 }

@@ -3,10 +3,9 @@ import { type ChangeEvent, useId, useState } from 'react';
 import { useAnnounce } from '../components/Announcer.tsx';
 import { downloadText } from '../components/download.ts';
 import { CheckboxField, SelectField, TextField } from '../components/Field.tsx';
-import { EmptyState } from '../components/LoadState.tsx';
 import { NeedsProgram } from '../components/NeedsProgram.tsx';
+import { type RuleColumn, RuleTable } from '../components/RuleTable.tsx';
 import { SaveBar } from '../components/SaveBar.tsx';
-import { useRowFocus } from '../components/useRowFocus.ts';
 import { type ConfigEditor, useConfigEditor } from '../config-editor.ts';
 import { emptyPromoRule, parsePromoCsv, type PromoRuleDraft, promoDraft, promoRuleInput, promoRulesToCsv } from '../promo-rules.ts';
 import type { PageProps } from './page-props.ts';
@@ -30,24 +29,81 @@ function PromoCodesEditor({ api, config, onShopChange }: PageProps & { config: T
     applyTo: (rules, saved) => ({ ...saved, promoCodes: rules.map(promoRuleInput) }),
     savedMessage: 'Promo codes saved.',
   });
-  const rules = editor.draft;
-  const focus = useRowFocus();
-
-  const update = (key: string, change: Partial<PromoRuleDraft>) =>
-    editor.setDraft((current) => current.map((rule) => (rule.key === key ? { ...rule, ...change } : rule)));
-  const add = () => {
-    const rule = emptyPromoRule();
-    editor.setDraft((current) => [...current, rule]);
-    focus.focusAfterRender(rule.key);
-  };
-  const remove = (index: number) => {
-    focus.afterDelete(
-      rules.map((rule) => rule.key),
-      index,
-      'add',
-    );
-    editor.setDraft((current) => current.filter((_, i) => i !== index));
-  };
+  const columns: readonly RuleColumn<PromoRuleDraft>[] = [
+    {
+      header: 'Match',
+      field: 'match',
+      cell: (rule, cell) => (
+        <SelectField
+          label={cell.label}
+          labelHidden
+          value={rule.match}
+          options={MATCH_OPTIONS}
+          error={cell.error}
+          onChange={(match) => cell.update({ match })}
+        />
+      ),
+    },
+    {
+      header: 'Code',
+      field: 'code',
+      cell: (rule, cell) => (
+        <TextField
+          label={cell.label}
+          labelHidden
+          inputRef={cell.focusTarget}
+          value={rule.code}
+          error={cell.error}
+          onChange={(code) => cell.update({ code })}
+        />
+      ),
+    },
+    {
+      header: 'Partner id',
+      field: 'partnerId',
+      cell: (rule, cell) => (
+        <TextField
+          label={cell.label}
+          labelHidden
+          inputMode="numeric"
+          value={rule.partnerId}
+          disabled={rule.exclude}
+          error={cell.error}
+          onChange={(partnerId) => cell.update({ partnerId })}
+        />
+      ),
+    },
+    {
+      header: 'Action tracker id',
+      field: 'actionTrackerId',
+      cell: (rule, cell) => (
+        <TextField
+          label={cell.label}
+          labelHidden
+          inputMode="numeric"
+          placeholder={config.program.actionTrackerId}
+          value={rule.actionTrackerId}
+          disabled={rule.exclude}
+          error={cell.error}
+          onChange={(actionTrackerId) => cell.update({ actionTrackerId })}
+        />
+      ),
+    },
+    {
+      header: 'Exclude',
+      field: 'exclude',
+      cell: (rule, cell) => (
+        <CheckboxField
+          label={cell.label}
+          labelHidden
+          checked={rule.exclude}
+          error={cell.error}
+          // An excluded code credits nobody, so its partner and tracker go with it.
+          onChange={(exclude) => cell.update(exclude ? { exclude, partnerId: '', actionTrackerId: '' } : { exclude })}
+        />
+      ),
+    },
+  ];
 
   return (
     <section aria-labelledby="promo-heading">
@@ -56,101 +112,18 @@ function PromoCodesEditor({ api, config, onShopChange }: PageProps & { config: T
         Map promo codes to the partner they credit. Exact codes ignore case; regular expressions do not. An excluded code (staff,
         internal) keeps its orders from being sent.
       </p>
-      {rules.length === 0 ? (
-        <EmptyState>No promo-code mappings yet. Add one, or import a CSV file.</EmptyState>
-      ) : (
-        <table className="rules">
-          <caption className="visually-hidden">Promo-code mappings</caption>
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">Match</th>
-              <th scope="col">Code</th>
-              <th scope="col">Partner id</th>
-              <th scope="col">Action tracker id</th>
-              <th scope="col">Exclude</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rules.map((rule, index) => {
-              const n = index + 1;
-              const problem = (field: string) => editor.problemFor(`promoCodes[${index}].${field}`);
-              return (
-                <tr key={rule.key}>
-                  <th scope="row">{n}</th>
-                  <td>
-                    <SelectField
-                      label={`Match, mapping ${n}`}
-                      labelHidden
-                      value={rule.match}
-                      options={MATCH_OPTIONS}
-                      error={problem('match')}
-                      onChange={(match) => update(rule.key, { match })}
-                    />
-                  </td>
-                  <td>
-                    <TextField
-                      label={`Code, mapping ${n}`}
-                      labelHidden
-                      inputRef={focus.target(rule.key)}
-                      value={rule.code}
-                      error={problem('code')}
-                      onChange={(code) => update(rule.key, { code })}
-                    />
-                  </td>
-                  <td>
-                    <TextField
-                      label={`Partner id, mapping ${n}`}
-                      labelHidden
-                      inputMode="numeric"
-                      value={rule.partnerId}
-                      disabled={rule.exclude}
-                      error={problem('partnerId')}
-                      onChange={(partnerId) => update(rule.key, { partnerId })}
-                    />
-                  </td>
-                  <td>
-                    <TextField
-                      label={`Action tracker id, mapping ${n}`}
-                      labelHidden
-                      inputMode="numeric"
-                      placeholder={config.program.actionTrackerId}
-                      value={rule.actionTrackerId}
-                      disabled={rule.exclude}
-                      error={problem('actionTrackerId')}
-                      onChange={(actionTrackerId) => update(rule.key, { actionTrackerId })}
-                    />
-                  </td>
-                  <td>
-                    <CheckboxField
-                      label={`Exclude, mapping ${n}`}
-                      labelHidden
-                      checked={rule.exclude}
-                      error={problem('exclude')}
-                      // An excluded code credits nobody, so its partner and tracker go with it.
-                      onChange={(exclude) => update(rule.key, exclude ? { exclude, partnerId: '', actionTrackerId: '' } : { exclude })}
-                    />
-                  </td>
-                  <td>
-                    <button type="button" aria-label={`Delete mapping ${n}`} onClick={() => remove(index)}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
-      <div className="toolbar">
-        <button type="button" ref={focus.target('add')} onClick={add}>
-          Add mapping
-        </button>
-        <PromoCsv editor={editor} config={config} />
-      </div>
+      <RuleTable
+        caption="Promo-code mappings"
+        rowName="mapping"
+        columns={columns}
+        rows={editor.draft}
+        setRows={editor.setDraft}
+        newRow={emptyPromoRule}
+        problemPath="promoCodes"
+        problemFor={editor.problemFor}
+        empty="No promo-code mappings yet. Add one, or import a CSV file."
+        actions={<PromoCsv editor={editor} config={config} />}
+      />
       <SaveBar editor={editor} label="Save promo codes" />
       <CodePreview editor={editor} />
     </section>
