@@ -6,6 +6,7 @@ import { ErrorAlert, Loading } from './components/LoadState.tsx';
 import { ConnectionPage } from './pages/ConnectionPage.tsx';
 import { CustomerStatusPage } from './pages/CustomerStatusPage.tsx';
 import type { PageProps } from './pages/page-props.ts';
+import { PrivacyRequestsPage } from './pages/PrivacyRequestsPage.tsx';
 import { PromoCodesPage } from './pages/PromoCodesPage.tsx';
 import { RecentActionsPage } from './pages/RecentActionsPage.tsx';
 import { SkuRulesPage } from './pages/SkuRulesPage.tsx';
@@ -20,6 +21,7 @@ const PAGES = [
   { id: 'customer-status', label: 'Customer status', Page: CustomerStatusPage },
   { id: 'test-action', label: 'Test action', Page: TestActionPage },
   { id: 'recent-actions', label: 'Recent actions', Page: RecentActionsPage },
+  { id: 'privacy-requests', label: 'Privacy requests', Page: PrivacyRequestsPage },
 ] as const satisfies ReadonlyArray<{ id: string; label: string; Page: ComponentType<PageProps> }>;
 
 type PageId = (typeof PAGES)[number]['id'];

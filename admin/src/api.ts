@@ -1,5 +1,6 @@
 import type {
   AdminAction,
+  AdminDataRequest,
   AdminShop,
   ConnectionInput,
   ConnectionTestInput,
@@ -28,6 +29,8 @@ export interface AdminApi {
   saveConfig(config: unknown): Promise<ApiResult<AdminShop>>;
   sendTestAction(): Promise<ApiResult<TestActionResult>>;
   listActions(limit: number): Promise<ApiResult<{ actions: AdminAction[] }>>;
+  /** The exports customers/data_request webhooks produced, for the merchant to hand to the customer. */
+  dataRequests(): Promise<ApiResult<{ exports: AdminDataRequest[] }>>;
 }
 
 export function createAdminApi(platform: AdminPlatform): AdminApi {
@@ -39,6 +42,7 @@ export function createAdminApi(platform: AdminPlatform): AdminApi {
     saveConfig: (config) => call('PUT', '/config', config),
     sendTestAction: () => call('POST', '/test-action'),
     listActions: (limit) => call('GET', `/actions?limit=${encodeURIComponent(String(limit))}`),
+    dataRequests: () => call('GET', '/data-requests'),
   };
 }
 

@@ -54,7 +54,10 @@ describe('Admin app', () => {
     expect(screen.getByRole('tabpanel', { name: 'Promo codes' })).toBeTruthy();
     expect(screen.queryByRole('tabpanel', { name: 'Connection' })).toBeNull();
     await user.keyboard('{End}');
+    expect(screen.getByRole('tab', { name: 'Privacy requests' }).getAttribute('aria-selected')).toBe('true');
+    await user.keyboard('{ArrowLeft}');
     expect(screen.getByRole('tab', { name: 'Recent actions' }).getAttribute('aria-selected')).toBe('true');
+    await user.keyboard('{End}');
     await user.keyboard('{ArrowRight}');
     expect(screen.getByRole('tab', { name: 'Connection' }).getAttribute('aria-selected')).toBe('true');
   });

@@ -1,5 +1,6 @@
 import {
   type AdminAction,
+  type AdminDataRequest,
   type AdminError,
   type AdminShop,
   type ConnectionTestResult,
@@ -29,6 +30,7 @@ interface CannedAnswer {
 export class FakeAdminServer {
   shop: AdminShop;
   actions: AdminAction[] = [];
+  dataRequests: AdminDataRequest[] = [];
   connectionTest: ConnectionTestResult = { ok: true, message: 'impact.com accepted the credentials for program 12345.' };
   readonly requests: RecordedRequest[] = [];
   private readonly canned = new Map<string, CannedAnswer[]>();
@@ -115,6 +117,8 @@ export class FakeAdminServer {
         const limit = Number(new URL(path, 'http://x').searchParams.get('limit') ?? '50');
         return json(200, { actions: this.actions.slice(0, limit) });
       }
+      case 'GET /data-requests':
+        return json(200, { exports: this.dataRequests });
       default:
         return json(404, { error: `no route ${route}` });
     }

@@ -13,7 +13,7 @@ import { TrackingConfigSchema } from '../config/tracking-config.ts';
  *   PUT  /api/admin/config                    TrackingConfig (input form) → AdminShop
  *   POST /api/admin/test-action               (no body) → TestActionResult
  *   GET  /api/admin/actions?limit=50          → { actions: AdminAction[] }
- *   GET  /api/admin/data-requests             → { exports: CustomerDataExport[] } (privacy-law data requests)
+ *   GET  /api/admin/data-requests             → { exports: AdminDataRequest[] } (privacy-law data requests)
  *
  * Every request carries `Authorization: Bearer <token>`. Errors are AdminError with status 400
  * (invalid input, nothing changed), 401 (missing, expired or foreign token), 404, 409 (the shop is
@@ -93,6 +93,28 @@ export interface AdminAction {
   readonly lateClickId: { readonly clickId: string; readonly source: string; readonly capturedAt: string } | null;
   /** Why the order was or was not converted, one decision per line. */
   readonly explain: readonly string[];
+}
+
+/**
+ * One customer data request (Shopify's customers/data_request) and the export CartRelay made for it:
+ * what it holds on the customer, for the merchant to hand over. Mirrors the store's
+ * CustomerDataExport without importing it, so this file stays browser-safe.
+ */
+export interface AdminDataRequest {
+  /** The platform's id of the request; null when it sent none. */
+  readonly requestId: string | null;
+  /** When the request arrived, in epoch milliseconds. */
+  readonly createdAt: number;
+  readonly customerId: string | null;
+  /** The customer's orders in the ledger: what was sent to impact.com about them. */
+  readonly orders: ReadonlyArray<{
+    readonly platformOrderId: string;
+    readonly impactOrderId: string | null;
+    readonly status: string;
+    /** Fields sent to impact.com that identify the customer: CustomerId, CustomerEmail (a hash), IpAddress, UserAgent, ClickId. */
+    readonly sentFields: Readonly<Record<string, string>>;
+    readonly clickCapture: { readonly clickId: string; readonly ip: string | null; readonly userAgent: string | null } | null;
+  }>;
 }
 
 export interface AdminError {
