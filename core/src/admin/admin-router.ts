@@ -11,7 +11,6 @@ import type { Shop, ShopDirectory } from '../shops/shop-directory.ts';
 import type { DeliveryListing, Store } from '../store/store.ts';
 import { fieldProblems } from '../validation/format-issues.ts';
 import {
-  ADMIN_API_BASE,
   type AdminAction,
   type AdminDelivery,
   type AdminError,
