@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OrderEvent } from '../ledger/order-lifecycle.ts';
 import type { MinorUnits } from '../money/minor-units.ts';
-import type { Order } from '../order/order.ts';
 import type { DeliveryAttempt, DeliveryOutcome, NewWebhook, Store } from '../store/store.ts';
 import { aConfig, aLine, anOrder } from './builders.ts';
 
