@@ -28,6 +28,8 @@ const EnvSchema = z.object({
   SHOPIFY_ADMIN_API_URL: z.url().optional(),
   /** How often each installed Shopify shop is reconciled against the Admin API (ms). */
   SHOPIFY_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
+  /** How long processed webhooks (raw payloads) and click captures are kept. */
+  CARTRELAY_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** How long after an order was placed its conversion may wait for a pixel's click id (ms). */
   CARTRELAY_CLICK_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
   /** Express's trust proxy setting when behind a load balancer: a hop count or "true"; the beacon rate limit keys on the client IP. */

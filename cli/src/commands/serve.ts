@@ -35,6 +35,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     leaseMs: env.CARTRELAY_LEASE_MS,
     retryPolicy: { ...DEFAULT_RETRY_POLICY, submissionCheckDelayMs: env.CARTRELAY_SUBMISSION_CHECK_MS },
     clickWaitMs: env.CARTRELAY_CLICK_WAIT_MS,
+    retentionMs: env.CARTRELAY_RETENTION_DAYS * 24 * 3_600_000,
     routers: shopifyApp?.routers ?? [],
     jobs: shopifyApp?.jobs ?? [],
     ...(env.CARTRELAY_TRUST_PROXY ? { trustProxy: trustProxy(env.CARTRELAY_TRUST_PROXY) } : {}),

@@ -13,6 +13,8 @@ import { createRelayMetrics } from './metrics.ts';
 import { createWebhookProcessor } from './webhook-processor.ts';
 import { WorkerLoop } from './worker-loop.ts';
 
+export const DEFAULT_RETENTION_MS = 30 * 24 * 3_600_000;
+
 export interface RelayOptions {
   readonly store: Store;
   readonly shops: ShopDirectory;
@@ -32,6 +34,11 @@ export interface RelayOptions {
   readonly trustProxy?: HttpAppOptions['trustProxy'];
   /** Jobs run periodically beside the workers (the store apps' reconciliation), each with its idle time. */
   readonly jobs?: ReadonlyArray<{ readonly run: () => Promise<number>; readonly idleMs: number }>;
+  /**
+   * How long processed webhooks (raw payloads, with customers' personal data) and click captures are
+   * kept (ms; default 30 days). Platforms redeliver for hours, not weeks, so dedupe does not need more.
+   */
+  readonly retentionMs?: number;
   /** false: accept webhooks only (benchmarks of the write path). */
   readonly workers?: boolean;
 }
@@ -82,6 +89,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         new WorkerLoop(delivery.deliver, { idleMs: 200, onError }),
         // Checks fall due submissionCheckDelayMs after each delivery; look for due ones at least as often.
         new WorkerLoop(delivery.checkSubmissions, { idleMs: Math.min(5_000, options.retryPolicy?.submissionCheckDelayMs ?? 5_000), onError }),
+        // A batch at a time while anything has expired, then hourly.
+        new WorkerLoop(() => store.purgeExpired(Date.now() - (options.retentionMs ?? DEFAULT_RETENTION_MS), 500), { idleMs: 3_600_000, onError }),
         ...(options.jobs ?? []).map((job) => new WorkerLoop(job.run, { idleMs: job.idleMs, onError })),
       ];
   const [processingLoop, deliveryLoop] = loops;

@@ -90,6 +90,12 @@ export interface Store {
   /** Puts dead-lettered deliveries back in the queue; returns how many. */
   requeueDeadDeliveries(shopId: number | null, now: number): Promise<number>;
 
+  /**
+   * Deletes up to `limit` processed webhooks (with their raw payloads, which hold customers' personal
+   * data) received before `before`, and click captures taken before it. Oldest first; returns how many
+   * went. The ledger and the deliveries stay: they are the record of what was sent.
+   */
+  purgeExpired(before: number, limit: number): Promise<number>;
   listOrders(shopId: number, filter: OrderFilter): Promise<OrderListing[]>;
   /** The ledger status of one order, null when it is not in the ledger. */
   orderStatus(shopId: number, platformOrderId: string): Promise<OrderListing['status'] | null>;

@@ -169,6 +169,31 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
     });
 
+    describe('retention', () => {
+      it('purges processed webhooks and click captures older than the cutoff, oldest first, and nothing else', async () => {
+        const shop = await addShop();
+        await store.insertWebhooks([webhook(shop.id, 'old-done', { receivedAt: now - 2_000 }), webhook(shop.id, 'old-pending', { receivedAt: now - 2_000 })]);
+        await store.insertWebhooks([webhook(shop.id, 'new-done', { receivedAt: now })]);
+        const claimed = await store.claimWebhooks(10, 1000, now);
+        const byDelivery = new Map(claimed.map((w) => [w.deliveryId, w.id]));
+        await store.finishWebhooks(
+          ['old-done', 'new-done'].map((deliveryId) => ({ id: byDelivery.get(deliveryId)!, status: 'done' as const, outcome: 'x' })),
+          now,
+        );
+        await store.retryWebhook(byDelivery.get('old-pending')!, 'waiting', now);
+        const capture = { shopId: shop.id, platformOrderId: null, sharedId: null, source: 'pixel', ip: null, userAgent: null, clickId: 'C' };
+        await store.recordClickCapture({ ...capture, checkoutToken: 'old', capturedAt: now - 2_000 });
+        await store.recordClickCapture({ ...capture, checkoutToken: 'new', capturedAt: now });
+
+        expect(await store.purgeExpired(now - 1_000, 100)).toBe(2);
+        expect(await store.purgeExpired(now - 1_000, 100)).toBe(0);
+        // The purged delivery id is forgotten; the pending one and the recent ones are kept.
+        expect(await store.insertWebhooks([webhook(shop.id, 'old-done'), webhook(shop.id, 'old-pending'), webhook(shop.id, 'new-done')])).toEqual(['stored', 'duplicate', 'duplicate']);
+        expect(await store.findClickCapture(shop.id, 'x', 'old')).toBeNull();
+        expect(await store.findClickCapture(shop.id, 'x', 'new')).not.toBeNull();
+      });
+    });
+
     describe('privacy requests', () => {
       const customerOrder = (id: string) =>
         sale({ id, number: id, customer: { id: 'C9', email: 'Jo@Example.com' }, client: { ip: '198.51.100.7', userAgent: 'Mozilla/5.0 Jo' } });

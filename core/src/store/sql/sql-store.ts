@@ -509,6 +509,31 @@ export function createSqlStore(
       return rows.map(toOrderListing);
     },
 
+    async purgeExpired(before, limit) {
+      return driver.transaction(async (tx) => {
+        // Read in primary-key order, which is arrival order: the oldest come first, and when none has
+        // expired the read stops after one batch of rows instead of scanning the table for a date.
+        const webhooks = (
+          await tx.query<{ id: number; received_at: number }>(
+            "SELECT id, received_at FROM webhooks WHERE status IN ('done', 'failed') ORDER BY id LIMIT ?",
+            [limit],
+          )
+        )
+          .filter((row) => Number(row.received_at) < before)
+          .map((row) => Number(row.id));
+        if (webhooks.length > 0) {
+          const marks = webhooks.map(() => '?').join(', ');
+          await tx.run(`DELETE FROM webhook_bodies WHERE webhook_id IN (${marks})`, webhooks);
+          await tx.run(`DELETE FROM webhooks WHERE id IN (${marks})`, webhooks);
+        }
+        const captures = (await tx.query<{ id: number; captured_at: number }>('SELECT id, captured_at FROM click_captures ORDER BY id LIMIT ?', [limit]))
+          .filter((row) => Number(row.captured_at) < before)
+          .map((row) => Number(row.id));
+        if (captures.length > 0) await tx.run(`DELETE FROM click_captures WHERE id IN (${captures.map(() => '?').join(', ')})`, captures);
+        return webhooks.length + captures.length;
+      }, REDOABLE);
+    },
+
     async orderStatus(shopId, platformOrderId) {
       const [row] = await driver.query('SELECT status FROM orders WHERE shop_id = ? AND platform_order_id = ?', [shopId, platformOrderId]);
       return row ? (String(row.status) as OrderListing['status']) : null;
