@@ -40,7 +40,13 @@ export interface Store {
 
   /** Where a shop's periodic job (reconciliation) got to. */
   readCursor(shopId: number, name: string): Promise<string | null>;
+  /** Saves the cursor, and ends a lease taken on it. */
   saveCursor(shopId: number, name: string, value: string, now: number): Promise<void>;
+  /**
+   * Takes the cursor for a run of its job, so that of several processes one runs it: its value, or
+   * null when there is no cursor yet or another process holds a lease that has not run out.
+   */
+  leaseCursor(shopId: number, name: string, leaseMs: number, now: number): Promise<string | null>;
 
   /** Everything held on one customer of a shop (a privacy-law data request), saved for the merchant. */
   exportCustomerData(shopId: number, customer: CustomerRef, requestId: string | null, now: number): Promise<CustomerDataExport>;

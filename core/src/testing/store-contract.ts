@@ -167,6 +167,18 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.saveCursor(shop.id, 'reconcile', '2026-01-02T00:00:00Z', now);
         expect(await store.readCursor(shop.id, 'reconcile')).toBe('2026-01-02T00:00:00Z');
       });
+
+      it('leases a cursor to one taker at a time, until it is saved or its lease runs out', async () => {
+        const shop = await addShop();
+        expect(await store.leaseCursor(shop.id, 'reconcile', 1000, now)).toBeNull();
+        await store.saveCursor(shop.id, 'reconcile', 'A', now);
+        const takers = await Promise.all([1, 2, 3].map(() => store.leaseCursor(shop.id, 'reconcile', 1000, now)));
+        expect(takers.filter((value) => value !== null)).toEqual(['A']);
+        expect(await store.leaseCursor(shop.id, 'reconcile', 1000, now + 999)).toBeNull();
+        expect(await store.leaseCursor(shop.id, 'reconcile', 1000, now + 1001)).toBe('A');
+        await store.saveCursor(shop.id, 'reconcile', 'B', now + 1002);
+        expect(await store.leaseCursor(shop.id, 'reconcile', 1000, now + 1003)).toBe('B');
+      });
     });
 
     describe('retention', () => {

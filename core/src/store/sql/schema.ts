@@ -172,6 +172,8 @@ export function migrations(dialect: 'sqlite' | 'postgres'): ReadonlyArray<readon
      DROP INDEX click_captures_order;
      CREATE INDEX click_captures_order ON click_captures (shop_id, platform_order_id) WHERE platform_order_id IS NOT NULL`),
   );
+  // 7. A shop's periodic job runs in one process at a time: the cursor row carries a lease.
+  steps.push(statements(`ALTER TABLE shop_cursors ADD COLUMN lease_until ${time}`));
   return steps;
 }
 

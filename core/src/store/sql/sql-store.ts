@@ -178,9 +178,17 @@ export function createSqlStore(
     async saveCursor(shopId, name, value, now) {
       await driver.run(
         `INSERT INTO shop_cursors (shop_id, name, value, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (shop_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+         ON CONFLICT (shop_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, lease_until = NULL`,
         [shopId, name, value, now],
       );
+    },
+
+    async leaseCursor(shopId, name, leaseMs, now) {
+      const [row] = await driver.query(
+        'UPDATE shop_cursors SET lease_until = ? WHERE shop_id = ? AND name = ? AND (lease_until IS NULL OR lease_until < ?) RETURNING value',
+        [now + leaseMs, shopId, name, now],
+      );
+      return row ? String(row.value) : null;
     },
 
     async exportCustomerData(shopId, customer, requestId, now) {

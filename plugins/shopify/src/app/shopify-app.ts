@@ -31,6 +31,8 @@ export function offlineSession(shopify: Shopify, shop: string, accessToken: stri
 
 /** Where each shop's reconciliation got to: the newest updatedAt it has read. */
 export const RECONCILE_CURSOR = 'shopify.reconcile';
+/** How long a process keeps a shop's reconciliation to itself; a run that takes longer may be repeated. */
+const RECONCILE_LEASE_MS = 10 * 60_000;
 /** The embedded admin page's path; shopify.app.toml's application_url points here. */
 export const ADMIN_PAGE_PATH = '/shopify/app';
 
@@ -219,18 +221,24 @@ export function createShopifyApp(options: ShopifyAppOptions): ShopifyApp {
     let orders = 0;
     for (const shop of await shops.list()) {
       if (shop.platform !== 'shopify' || !shop.active || !shop.accessToken || !shop.config) continue;
-      const since = await store.readCursor(shop.id, RECONCILE_CURSOR);
+      // One process at a time per shop: the lease outlasts a run, and saving the cursor ends it.
+      const since = await store.leaseCursor(shop.id, RECONCILE_CURSOR, RECONCILE_LEASE_MS, now());
+      if (since === null) {
+        // Another process has it, or the shop predates its cursor (then it starts now).
+        if ((await store.readCursor(shop.id, RECONCILE_CURSOR)) === null) await store.saveCursor(shop.id, RECONCILE_CURSOR, new Date(now()).toISOString(), now());
+        continue;
+      }
       try {
         const result = await reconcileShop({
           client: graphql(offlineSession(shopify, shop.shopKey, shop.accessToken)),
-          since: since ?? new Date(now()).toISOString(),
+          since,
           now: () => new Date(now()),
           enqueue: async (batch) => {
             const receivedAt = now();
             await store.insertWebhooks(batch.map((w) => ({ shopId: shop.id, topic: w.topic, deliveryId: w.deliveryId, receivedAt, headers: {}, body: w.body })));
           },
         });
-        if (result.cursor) await store.saveCursor(shop.id, RECONCILE_CURSOR, result.cursor, now());
+        await store.saveCursor(shop.id, RECONCILE_CURSOR, result.cursor ?? since, now());
         orders += result.orders;
       } catch (error) {
         logger.warn({ shop: shop.shopKey, err: error }, 'reconciliation failed; the next run starts from the same point');
