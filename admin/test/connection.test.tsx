@@ -47,7 +47,7 @@ describe('Connection page', () => {
 
     await user.type(field('Program id'), 'x');
     expect(field('Program id').getAttribute('aria-invalid')).toBe('true');
-    expect(screen.getByText('campaignId must be a number of 1 to 10 digits')).toBeTruthy();
+    expect(screen.getByText('must be a number of 1 to 10 digits')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Save connection' })).toHaveProperty('disabled', true);
   });
 

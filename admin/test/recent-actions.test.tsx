@@ -7,6 +7,7 @@ import { renderAdmin } from './render.tsx';
 const action = (overrides: Partial<AdminAction>): AdminAction => ({
   source: 'order',
   platformOrderId: '1001',
+  orderNumber: null,
   impactOrderId: '1001',
   status: 'converted',
   updatedAt: '2026-11-23T22:00:17.000Z',
@@ -54,6 +55,7 @@ describe('Recent actions page', () => {
             submissionErrors: null,
             createdAt: '2026-11-23T22:00:00.000Z',
             completedAt: '2026-11-23T22:00:01.000Z',
+            dueAt: null,
           },
           {
             kind: 'reversal',
@@ -64,6 +66,7 @@ describe('Recent actions page', () => {
             submissionErrors: [{ Message: 'Action 1002 is locked and cannot be reversed' }],
             createdAt: '2026-11-23T22:10:00.000Z',
             completedAt: null,
+            dueAt: null,
           },
         ],
         lateClickId: { clickId: 'LateClick123', source: 'pixel', capturedAt: '2026-11-23T22:05:00.000Z' },

@@ -14,6 +14,7 @@ const conversion = (overrides: Partial<DeliveryListing>): DeliveryListing => ({
   attempts: 1,
   queuedUri: '/Advertisers/IR1/APISubmissions/2',
   status: 'done',
+  availableAt: 0,
   lastError: null,
   submissionStatus: null,
   submissionErrors: null,

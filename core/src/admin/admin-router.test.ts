@@ -119,9 +119,9 @@ describe('admin API', () => {
     // Listed among the recent actions, its reversal waiting.
     const [listed] = (await call('GET', '/actions')).body.actions as Array<Record<string, unknown>>;
     expect(listed).toMatchObject({ source: 'test_action', platformOrderId: queued.body.orderId, status: 'none' });
-    expect((listed!.deliveries as Array<{ kind: string; status: string }>).map((d) => [d.kind, d.status])).toEqual([
-      ['conversion', 'pending'],
-      ['reversal', 'pending'],
+    expect((listed!.deliveries as Array<{ kind: string; status: string; dueAt: string }>).map((d) => [d.kind, d.status, d.dueAt])).toEqual([
+      ['conversion', 'pending', new Date(now).toISOString()],
+      ['reversal', 'pending', queued.body.reversalAt],
     ]);
   });
 

@@ -180,6 +180,7 @@ async function listActions(store: Store, shop: Shop, limit: number): Promise<Adm
       return {
         source: 'order',
         platformOrderId: order.platformOrderId,
+        orderNumber: order.orderNumber,
         impactOrderId: order.impactOrderId,
         status: order.status,
         updatedAt: new Date(order.updatedAt).toISOString(),
@@ -200,6 +201,7 @@ async function listActions(store: Store, shop: Shop, limit: number): Promise<Adm
     return {
       source: 'test_action',
       platformOrderId: orderId,
+      orderNumber: null,
       impactOrderId: orderId,
       status: done('reversal') ? 'reversed' : done('conversion') ? 'converted' : 'none',
       updatedAt: new Date(Math.max(...deliveries.map((d) => d.completedAt ?? d.createdAt))).toISOString(),
@@ -221,5 +223,6 @@ function adminDelivery(d: DeliveryListing): AdminDelivery {
     submissionErrors: d.submissionErrors,
     createdAt: new Date(d.createdAt).toISOString(),
     completedAt: d.completedAt === null ? null : new Date(d.completedAt).toISOString(),
+    dueAt: d.status === 'pending' ? new Date(d.availableAt).toISOString() : null,
   };
 }

@@ -26,14 +26,14 @@ export { TrackingConfigSchema };
 
 /** impact.com Account SIDs start with IR and are 34 characters in practice; accept any plausible id. */
 export const AccountSidSchema = z
-  .string({ error: 'accountSid must be a string' })
+  .string({ error: 'must be text' })
   .trim()
-  .regex(/^[A-Za-z0-9_-]{6,64}$/, 'accountSid must be the Account SID shown in impact.com (Settings › API), e.g. IRabc123…');
+  .regex(/^[A-Za-z0-9_-]{6,64}$/, 'must be the Account SID shown in impact.com (Settings › API), e.g. IRabc123…');
 
 export const AuthTokenSchema = z
-  .string({ error: 'authToken must be a string' })
+  .string({ error: 'must be text' })
   .trim()
-  .min(8, 'authToken must be the Auth Token shown next to the Account SID');
+  .min(8, 'must be the Auth Token shown next to the Account SID');
 
 /** Saving the impact.com credentials: the token may be left out to keep the one already saved. */
 export const ConnectionInputSchema = z.object({ accountSid: AccountSidSchema, authToken: AuthTokenSchema.optional() }).strict();
@@ -78,12 +78,16 @@ export interface AdminDelivery {
   readonly submissionErrors: readonly unknown[] | null;
   readonly createdAt: string;
   readonly completedAt: string | null;
+  /** When a pending delivery goes out (a test action's reversal, an hour on); null once it went. */
+  readonly dueAt: string | null;
 }
 
 export interface AdminAction {
   /** An order of the store, or a test action the merchant sent (then platformOrderId is its OrderId). */
   readonly source: 'order' | 'test_action';
   readonly platformOrderId: string;
+  /** The number the merchant knows the order by ("1001" for Shopify's #1001); null for a test action. */
+  readonly orderNumber: string | null;
   /** The OrderId sent to impact.com; null when nothing was sent. */
   readonly impactOrderId: string | null;
   readonly status: 'none' | 'converted' | 'reversed';

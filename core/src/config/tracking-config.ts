@@ -9,15 +9,18 @@ import { compileRulePattern } from './rule-pattern.ts';
  * ("promocodes") is an error instead of a silently ignored setting.
  */
 
-/** impact.com ids are integers of up to 10 digits; accepted as a JSON number or string, kept as a string. */
-const impactId = (what: string) =>
+/**
+ * impact.com ids are integers of up to 10 digits; accepted as a JSON number or string, kept as a string.
+ * Messages name no field: the problem's path does (the admin page shows them under the field's label).
+ */
+const impactId = () =>
   z
     .union([z.string(), z.number()])
     .transform((value) => String(value).trim())
-    .refine((value) => /^\d{1,10}$/.test(value), `${what} must be a number of 1 to 10 digits`);
+    .refine((value) => /^\d{1,10}$/.test(value), 'must be a number of 1 to 10 digits');
 
-const nonBlank = (what: string) =>
-  z.string({ error: `${what} must be a string` }).trim().min(1, `${what} must not be empty`);
+const nonBlank = () =>
+  z.string({ error: 'must be text' }).trim().min(1, 'must not be empty');
 
 /** Why a regex rule cannot be used (RE2 syntax, bounded length), or null. */
 const compiles = (pattern: string): string | null => {
@@ -28,9 +31,9 @@ const compiles = (pattern: string): string | null => {
 const PromoCodeRuleSchema = z
   .object({
     match: z.enum(['exact', 'regex']),
-    code: nonBlank('code'),
-    partnerId: impactId('partnerId').optional(),
-    actionTrackerId: impactId('actionTrackerId').optional(),
+    code: nonBlank(),
+    partnerId: impactId().optional(),
+    actionTrackerId: impactId().optional(),
     exclude: z.boolean().optional(),
   })
   .strict()
@@ -43,15 +46,15 @@ const PromoCodeRuleSchema = z
       ctx.addIssue({ code: 'custom', path: ['exclude'], message: 'an excluded code cannot also credit a partner or action tracker' });
     }
     if (!rule.exclude && !rule.partnerId && !rule.actionTrackerId) {
-      ctx.addIssue({ code: 'custom', path: ['partnerId'], message: 'a promo-code rule needs partnerId, actionTrackerId or exclude: true' });
+      ctx.addIssue({ code: 'custom', path: ['partnerId'], message: 'give a partner id or an action tracker id, or mark the code excluded' });
     }
   });
 
 const SkuRuleSchema = z
   .object({
     match: z.enum(['exact', 'prefix', 'regex']),
-    sku: nonBlank('sku'),
-    category: nonBlank('category').optional(),
+    sku: nonBlank(),
+    category: nonBlank().optional(),
     exclude: z.boolean().optional(),
   })
   .strict()
@@ -64,16 +67,16 @@ const SkuRuleSchema = z
       ctx.addIssue({ code: 'custom', path: ['category'], message: 'an excluded SKU has no category' });
     }
     if (!rule.exclude && !rule.category) {
-      ctx.addIssue({ code: 'custom', path: ['category'], message: 'a SKU rule needs a category or exclude: true' });
+      ctx.addIssue({ code: 'custom', path: ['category'], message: 'give a category, or mark the SKU excluded' });
     }
   });
 
 const CustomerStatusSchema = z
   .object({
-    new: nonBlank('customerStatus.new').optional(),
-    returning: nonBlank('customerStatus.returning').optional(),
+    new: nonBlank().optional(),
+    returning: nonBlank().optional(),
     rules: z
-      .array(z.object({ tag: nonBlank('tag'), status: nonBlank('status') }).strict())
+      .array(z.object({ tag: nonBlank(), status: nonBlank() }).strict())
       .default([]),
   })
   .strict();
@@ -82,7 +85,7 @@ export const TrackingConfigSchema = z
   .object({
     version: z.literal(1, { error: 'version must be 1' }),
     program: z
-      .object({ campaignId: impactId('campaignId'), actionTrackerId: impactId('actionTrackerId') })
+      .object({ campaignId: impactId(), actionTrackerId: impactId() })
       .strict(),
     trigger: z.enum(['paid', 'created']).default('paid'),
     clickIdParam: z
@@ -93,7 +96,7 @@ export const TrackingConfigSchema = z
     customerStatus: CustomerStatusSchema.default({ new: 'New', returning: 'Returning', rules: [] }),
     promoCodes: z.array(PromoCodeRuleSchema).default([]),
     skus: z.array(SkuRuleSchema).default([]),
-    defaultCategory: nonBlank('defaultCategory').default('general'),
+    defaultCategory: nonBlank().default('general'),
     testOrders: z.enum(['skip', 'submit']).default('skip'),
     emailHash: z.enum(['sha1', 'sha256', 'none']).default('sha1'),
   })
@@ -109,7 +112,7 @@ export const TrackingConfigSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['promoCodes', index, 'code'],
-          message: `${rule.code} is already mapped by promoCodes[${first}] (exact codes ignore case)`,
+          message: `${rule.code} is already mapped in row ${first + 1} (exact codes ignore case)`,
         });
       } else seen.set(key, index);
     });

@@ -216,6 +216,8 @@ export interface OrderListing {
   readonly impactOrderId: string | null;
   /** The checkout the order came from, when the platform says (it names the order's genuine click capture). */
   readonly checkoutToken: string | null;
+  /** The number the merchant knows the order by ("1001" for Shopify's #1001); null before the order arrived. */
+  readonly orderNumber: string | null;
   readonly explain: readonly string[];
   readonly createdAt: number;
   readonly updatedAt: number;
@@ -223,6 +225,8 @@ export interface OrderListing {
 
 export interface DeliveryListing extends DeliveryRow {
   readonly status: DeliveryStatus;
+  /** When a pending delivery is due (a test action's reversal: an hour on). */
+  readonly availableAt: number;
   readonly lastError: string | null;
   readonly submissionStatus: string | null;
   readonly submissionErrors: readonly unknown[] | null;

@@ -804,6 +804,7 @@ function toDeliveryListing(row: SqlRow, attempts: SqlRow[]): DeliveryListing {
   return {
     ...toDelivery(row),
     status: String(row.status) as DeliveryListing['status'],
+    availableAt: Number(row.available_at),
     lastError: stringOrNull(row.last_error),
     submissionStatus: stringOrNull(row.submission_status),
     submissionErrors: row.submission_errors_json ? json<unknown[]>(row.submission_errors_json, []) : null,
@@ -818,6 +819,12 @@ function toDeliveryListing(row: SqlRow, attempts: SqlRow[]): DeliveryListing {
   };
 }
 
+/** What the listing shows of the ledger's order: how the merchant knows it, and its checkout. */
+function orderOfEntry(entryJson: unknown): { orderNumber: string | null; checkoutToken: string | null } {
+  const order = json<LedgerEntry | null>(entryJson, null)?.order ?? null;
+  return { orderNumber: order?.number ?? null, checkoutToken: order?.checkoutToken ?? null };
+}
+
 function toOrderListing(row: SqlRow): OrderListing {
   return {
     id: Number(row.id),
@@ -825,7 +832,7 @@ function toOrderListing(row: SqlRow): OrderListing {
     status: String(row.status) as OrderListing['status'],
     actionTrackerId: stringOrNull(row.action_tracker_id),
     impactOrderId: stringOrNull(row.impact_order_id),
-    checkoutToken: json<LedgerEntry | null>(row.entry_json, null)?.order?.checkoutToken ?? null,
+    ...orderOfEntry(row.entry_json),
     explain: json<string[]>(row.explain_json, []),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
