@@ -34,6 +34,7 @@ taxesIncluded
 email
 tags
 clientIp
+checkoutToken
 discountCodes
 customAttributes { key value }
 customer { id defaultEmailAddress { emailAddress } }
@@ -90,6 +91,8 @@ export const GraphqlOrderSchema = z.object({
   email: text,
   tags: z.array(z.string()).nullish(),
   clientIp: text,
+  /** The checkout's token (2026-07+), the same value as REST checkout_token and the pixel's checkout.token. */
+  checkoutToken: text,
   discountCodes: z.array(z.string()).nullish(),
   customAttributes: z.array(z.object({ key: z.string(), value: z.string().nullable() })).nullish(),
   customer: z.object({ id: gid, defaultEmailAddress: z.object({ emailAddress: text }).nullish() }).nullish(),
@@ -166,6 +169,7 @@ function toRestShape(order: GraphqlOrder, time: (iso: string) => string) {
       refund_line_items: refund.refundLineItems.nodes.map((line) => ({ line_item_id: numericId(line.lineItem.id), quantity: line.quantity })),
     })),
     discount_codes: (order.discountCodes ?? []).map((code) => ({ code })),
+    checkout_token: order.checkoutToken ?? null,
     landing_site: landingSite(order.customerJourneySummary?.lastVisit?.landingPage),
     note_attributes: (order.customAttributes ?? []).map((attribute) => ({ name: attribute.key, value: attribute.value })),
     tags: (order.tags ?? []).join(', '),
