@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { FakeAdminServer, savedConfig } from './fake-platform.ts';
-import { messages, renderAdmin } from './render.tsx';
+import { expectUnavailable, messages, renderAdmin } from './render.tsx';
 
 const field = (name: string) => screen.getByLabelText(name, { selector: 'input' });
 
@@ -10,7 +10,8 @@ describe('Connection page', () => {
     const server = new FakeAdminServer({ connection: { accountSid: null, authTokenSet: false }, config: null });
     const { user } = await renderAdmin(server);
 
-    expect(screen.getByRole('button', { name: 'Save connection' })).toHaveProperty('disabled', true);
+    await expectUnavailable(user, screen.getByRole('button', { name: 'Save connection' }), server, 'PUT /connection');
+    expect(screen.getByRole('button', { name: 'Save connection' }).getAttribute('aria-describedby')).toBeTruthy();
     await user.type(field('Account SID'), 'IRtestSid123456');
     await user.type(field('Auth Token'), 'secret-token-1');
     await user.type(field('Program id'), '12345');
@@ -48,7 +49,8 @@ describe('Connection page', () => {
     await user.type(field('Program id'), 'x');
     expect(field('Program id').getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByText('must be a number of 1 to 10 digits')).toBeTruthy();
-    expect(screen.getByRole('button', { name: 'Save connection' })).toHaveProperty('disabled', true);
+    await expectUnavailable(user, screen.getByRole('button', { name: 'Save connection' }), server, 'PUT /connection');
+    expect(server.requestsTo('PUT /config')).toHaveLength(0);
   });
 
   it('tests the typed credentials with the program id and shows what impact.com said', async () => {
@@ -66,6 +68,30 @@ describe('Connection page', () => {
     expect(screen.getByText('Connection failed.')).toBeTruthy();
     expect(server.requestsTo('POST /connection/test')[0]?.body).toEqual({ accountSid: 'IRother999999', authToken: 'new-token-22', campaignId: '4321' });
     expect(messages().textContent).toContain('impact.com refused the Auth Token (401).');
+  });
+
+  it('keeps focus on Save connection and Test connection while they work', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    const { user } = await renderAdmin(server);
+
+    const releaseTest = server.hold('POST /connection/test');
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
+    const testing = screen.getByRole('button', { name: 'Testing…' });
+    expect(document.activeElement).toBe(testing);
+    await expectUnavailable(user, testing, server, 'POST /connection/test');
+    releaseTest();
+    expect(await screen.findByText('Connection works.')).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Test connection' }));
+
+    const releaseSave = server.hold('PUT /connection');
+    await user.click(screen.getByRole('button', { name: 'Save connection' }));
+    const saving = screen.getByRole('button', { name: 'Saving…' });
+    expect(document.activeElement).toBe(saving);
+    await expectUnavailable(user, saving, server, 'PUT /connection');
+    releaseSave();
+    await waitFor(() => expect(messages().textContent).toBe('Connection saved.'));
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Save connection' }));
+    expect(server.requestsTo('PUT /connection')).toHaveLength(1);
   });
 
   it('says which step failed when the server refuses the credentials', async () => {

@@ -2,7 +2,7 @@ import type { AdminDataRequest } from '@cartrelay/core/admin-contract';
 import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeAdminServer, savedConfig } from './fake-platform.ts';
-import { messages, renderAdmin } from './render.tsx';
+import { expectUnavailable, messages, renderAdmin } from './render.tsx';
 
 const dataRequest = (overrides: Partial<AdminDataRequest> = {}): AdminDataRequest => ({
   requestId: '9999',
@@ -125,5 +125,14 @@ describe('Privacy requests page', () => {
     await user.click(within(panel).getByRole('button', { name: 'Refresh' }));
     expect(await screen.findByRole('button', { name: 'Download JSON export 4242' })).toBeTruthy();
     expect(server.requestsTo('GET /data-requests')).toHaveLength(3);
+
+    const release = server.hold('GET /data-requests');
+    await user.click(within(panel).getByRole('button', { name: 'Refresh' }));
+    const busy = within(panel).getByRole('button', { name: 'Refreshing…' });
+    expect(document.activeElement).toBe(busy);
+    await expectUnavailable(user, busy, server, 'GET /data-requests');
+    release();
+    expect(await within(panel).findByRole('button', { name: 'Refresh' })).toBe(document.activeElement);
+    expect(server.requestsTo('GET /data-requests')).toHaveLength(4);
   });
 });

@@ -2,7 +2,7 @@ import type { AdminAction } from '@cartrelay/core/admin-contract';
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { FakeAdminServer, savedConfig } from './fake-platform.ts';
-import { renderAdmin } from './render.tsx';
+import { expectUnavailable, renderAdmin } from './render.tsx';
 
 const action = (overrides: Partial<AdminAction>): AdminAction => ({
   source: 'order',
@@ -99,5 +99,21 @@ describe('Recent actions page', () => {
     await user.click(screen.getByRole('button', { name: 'Refresh' }));
     expect(await screen.findByRole('rowheader', { name: /2001/ })).toBeTruthy();
     expect(server.requestsTo('GET /actions')).toHaveLength(3);
+  });
+
+  it('keeps focus on Refresh while it loads, and ignores clicks meanwhile', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    const { user } = await renderAdmin(server, 'Recent actions');
+    expect(await screen.findByText(/No orders yet/)).toBeTruthy();
+
+    const release = server.hold('GET /actions');
+    const refresh = screen.getByRole('button', { name: 'Refresh' });
+    await user.click(refresh);
+    const busy = screen.getByRole('button', { name: 'Refreshing…' });
+    expect(document.activeElement).toBe(busy);
+    await expectUnavailable(user, busy, server, 'GET /actions');
+    release();
+    expect(await screen.findByRole('button', { name: 'Refresh' })).toBe(document.activeElement);
+    expect(server.requestsTo('GET /actions')).toHaveLength(2);
   });
 });

@@ -1,5 +1,6 @@
 import { render, screen } from '@testing-library/react';
-import { userEvent } from '@testing-library/user-event';
+import { type UserEvent, userEvent } from '@testing-library/user-event';
+import { expect } from 'vitest';
 import { AdminApp } from '../src/index.ts';
 import type { FakeAdminServer } from './fake-platform.ts';
 
@@ -14,3 +15,16 @@ export async function renderAdmin(server: FakeAdminServer, page?: string) {
 
 /** The polite live region the app announces results in. */
 export const messages = () => screen.getByRole('status', { name: 'Messages' });
+
+/**
+ * `button` is unavailable the accessible way: aria-disabled (not the disabled attribute, so it keeps
+ * focus and can be found), and clicking it sends nothing to `route`.
+ */
+export async function expectUnavailable(user: UserEvent, button: HTMLElement, server: FakeAdminServer, route: string) {
+  expect(button.getAttribute('aria-disabled')).toBe('true');
+  expect(button).toHaveProperty('disabled', false);
+  const before = server.requestsTo(route).length;
+  await user.click(button);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  expect(server.requestsTo(route)).toHaveLength(before);
+}

@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { FakeAdminServer, savedConfig } from './fake-platform.ts';
-import { messages, renderAdmin } from './render.tsx';
+import { expectUnavailable, messages, renderAdmin } from './render.tsx';
 
 describe('Test action page', () => {
   it('sends a test conversion and says when its reversal is scheduled, in local time', async () => {
@@ -16,6 +16,20 @@ describe('Test action page', () => {
     expect(sentence.textContent).not.toContain('2026-11-23T');
     expect(messages().textContent).toBe(sentence.textContent);
     expect(server.requestsTo('POST /test-action')).toHaveLength(1);
+  });
+
+  it('keeps focus on the button while sending, and sends once', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    const { user } = await renderAdmin(server, 'Test action');
+    const release = server.hold('POST /test-action');
+
+    await user.click(screen.getByRole('button', { name: 'Send test conversion' }));
+    const busy = screen.getByRole('button', { name: 'Sending…' });
+    expect(document.activeElement).toBe(busy);
+    await expectUnavailable(user, busy, server, 'POST /test-action');
+    release();
+    expect(await screen.findByText(/^Test conversion CARTRELAY-TEST-1 sent/, { selector: 'p' })).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Send test conversion' }));
   });
 
   it('shows why the test conversion was not sent, and sends it on retry', async () => {

@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import type { ConfigEditor } from '../config-editor.ts';
 import { ErrorAlert } from './LoadState.tsx';
 
@@ -10,13 +11,26 @@ export function SaveBar<D>({ editor, label }: { editor: ConfigEditor<D>; label: 
       : editor.dirty
         ? 'Unsaved changes.'
         : 'All changes saved.';
+  const hintId = useId();
+  // aria-disabled, not disabled: the button keeps focus while saving and after it, and stays findable with the hint saying why.
   return (
     <div className="save-bar">
       {editor.saveFailure && <ErrorAlert title="Not saved." failure={editor.saveFailure} />}
-      <button type="button" className="primary" disabled={!editor.canSave} aria-busy={editor.saving || undefined} onClick={() => void editor.save()}>
+      <button
+        type="button"
+        className="primary"
+        aria-disabled={editor.canSave ? undefined : 'true'}
+        aria-describedby={hintId}
+        aria-busy={editor.saving || undefined}
+        onClick={() => {
+          if (editor.canSave) void editor.save();
+        }}
+      >
         {editor.saving ? 'Saving…' : label}
       </button>
-      <span className="save-hint">{hint}</span>
+      <span id={hintId} className="save-hint">
+        {hint}
+      </span>
     </div>
   );
 }

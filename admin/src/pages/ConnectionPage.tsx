@@ -5,7 +5,7 @@ import {
   type FieldProblem,
   parseTrackingConfig,
 } from '@cartrelay/core/admin-contract';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { ApiFailure } from '../api.ts';
 import { useAnnounce } from '../components/Announcer.tsx';
 import { TextField } from '../components/Field.tsx';
@@ -28,6 +28,7 @@ const schemaMessage = (schema: typeof AccountSidSchema | typeof AuthTokenSchema,
 
 export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
   const announce = useAnnounce();
+  const saveHintId = useId();
   const [draft, setDraft] = useState<ConnectionDraft>(() => ({
     accountSid: shop.connection.accountSid ?? '',
     authToken: '',
@@ -62,6 +63,7 @@ export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
   ].filter((name): name is string => typeof name === 'string');
 
   const save = async () => {
+    if (!canSave) return;
     setBusy('saving');
     setFailure(null);
     const token = draft.authToken.trim();
@@ -84,6 +86,7 @@ export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
   };
 
   const test = async () => {
+    if (busy) return;
     setBusy('testing');
     setFailure(null);
     setTestResult(null);
@@ -111,7 +114,7 @@ export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
         className="form"
         onSubmit={(event) => {
           event.preventDefault();
-          if (canSave) void save();
+          void save();
         }}
       >
         <TextField
@@ -152,14 +155,23 @@ export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
           </p>
         )}
         <div className="toolbar">
-          <button type="submit" className="primary" disabled={!canSave} aria-busy={busy === 'saving' || undefined}>
+          {/* aria-disabled, not disabled: a busy or unavailable button keeps focus; the handlers ignore it meanwhile. */}
+          <button
+            type="submit"
+            className="primary"
+            aria-disabled={canSave ? undefined : 'true'}
+            aria-describedby={!canSave && !busy ? saveHintId : undefined}
+            aria-busy={busy === 'saving' || undefined}
+          >
             {busy === 'saving' ? 'Saving…' : 'Save connection'}
           </button>
-          <button type="button" disabled={busy !== null} aria-busy={busy === 'testing' || undefined} onClick={() => void test()}>
+          <button type="button" aria-disabled={busy !== null ? 'true' : undefined} aria-busy={busy === 'testing' || undefined} onClick={() => void test()}>
             {busy === 'testing' ? 'Testing…' : 'Test connection'}
           </button>
           {!canSave && !busy && (
-            <span className="save-hint">{missing.length > 0 ? `Enter the ${missing.join(', ')} to save.` : 'Fix the fields marked above to save.'}</span>
+            <span id={saveHintId} className="save-hint">
+              {missing.length > 0 ? `Enter the ${missing.join(', ')} to save.` : 'Fix the fields marked above to save.'}
+            </span>
           )}
         </div>
       </form>

@@ -39,7 +39,13 @@ export function PrivacyRequestsPage({ api }: PageProps) {
         export lists the customer’s orders CartRelay handled and what it sent to impact.com about them.
       </p>
       <div className="toolbar">
-        <button type="button" disabled={refreshing} onClick={() => void fetchRequests()}>
+        <button
+          type="button"
+          aria-disabled={refreshing ? 'true' : undefined}
+          onClick={() => {
+            if (!refreshing) void fetchRequests();
+          }}
+        >
           {refreshing ? 'Refreshing…' : 'Refresh'}
         </button>
       </div>

@@ -30,7 +30,13 @@ export function RecentActionsPage({ api }: PageProps) {
       <h2 id="actions-heading">Recent actions</h2>
       <p>The last {LIMIT} orders CartRelay handled, and what impact.com made of them.</p>
       <div className="toolbar">
-        <button type="button" disabled={refreshing} onClick={() => void fetchActions()}>
+        <button
+          type="button"
+          aria-disabled={refreshing ? 'true' : undefined}
+          onClick={() => {
+            if (!refreshing) void fetchActions();
+          }}
+        >
           {refreshing ? 'Refreshing…' : 'Refresh'}
         </button>
       </div>

@@ -18,6 +18,7 @@ export function TestActionPage({ api, shop }: PageProps) {
   const [result, setResult] = useState<{ ok: true; value: TestActionResult } | { ok: false; error: ApiFailure } | null>(null);
 
   const send = async () => {
+    if (sending) return;
     setSending(true);
     setResult(null);
     const answer = await api.sendTestAction();
@@ -34,7 +35,7 @@ export function TestActionPage({ api, shop }: PageProps) {
         automatically (reason TEST_ACTION) an hour later.
       </p>
       {!shop.config && <p className="notice">Save your connection and program id first.</p>}
-      <button type="button" className="primary" disabled={sending} aria-busy={sending || undefined} onClick={() => void send()}>
+      <button type="button" className="primary" aria-disabled={sending ? 'true' : undefined} aria-busy={sending || undefined} onClick={() => void send()}>
         {sending ? 'Sending…' : 'Send test conversion'}
       </button>
       {result?.ok === true && <p className="result result-ok">{describeTestAction(result.value)}</p>}
