@@ -1,4 +1,4 @@
-import type { AdminAction } from '@cartrelay/core/admin-contract';
+import type { AdminAction, AdminDelivery } from '@cartrelay/core/admin-contract';
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { FakeAdminServer, savedConfig } from './fake-platform.ts';
@@ -14,6 +14,19 @@ const action = (overrides: Partial<AdminAction>): AdminAction => ({
   deliveries: [],
   lateClickId: null,
   explain: [],
+  ...overrides,
+});
+
+const delivery = (overrides: Partial<AdminDelivery>): AdminDelivery => ({
+  kind: 'conversion',
+  status: 'done',
+  attempts: 1,
+  lastError: null,
+  submissionStatus: 'complete',
+  submissionErrors: null,
+  createdAt: '2026-11-23T22:00:00.000Z',
+  completedAt: '2026-11-23T22:00:01.000Z',
+  dueAt: null,
   ...overrides,
 });
 
@@ -77,9 +90,11 @@ describe('Recent actions page', () => {
     const row = (await screen.findByRole('rowheader', { name: /1002/ })).closest('tr')!;
     const cells = within(row);
     expect(cells.getByText('SHOP-1002')).toBeTruthy();
-    expect(cells.getByText('Reversed')).toBeTruthy();
-    expect(cells.getByText('conversion: done')).toBeTruthy();
-    expect(cells.getByText('reversal: rejected')).toBeTruthy();
+    // The reversal was rejected, so the order is not shown as reversed.
+    expect(cells.getByText('Not reversed: impact.com rejected the reversal').className).toContain('status-bad');
+    expect(cells.getByText('Conversion: Sent').className).toContain('badge-good');
+    expect(cells.getByText('Reversal: Rejected by impact.com').className).toContain('badge-bad');
+    expect(row.textContent).toContain('impact.com processed it');
     expect(row.textContent).toContain('3 attempts');
     expect(cells.getByText('Last error: 400 Bad Request: action is locked')).toBeTruthy();
     expect(cells.getByText('impact.com: Action 1002 is locked and cannot be reversed')).toBeTruthy();
@@ -115,5 +130,66 @@ describe('Recent actions page', () => {
     release();
     expect(await screen.findByRole('button', { name: 'Refresh' })).toBe(document.activeElement);
     expect(server.requestsTo('GET /actions')).toHaveLength(2);
+  });
+
+  it('does not call a conversion impact.com rejected converted', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    server.actions = [
+      action({
+        platformOrderId: '5512409042',
+        orderNumber: '4242',
+        deliveries: [
+          delivery({ status: 'done', submissionStatus: 'error', submissionErrors: [{ Message: 'Invalid ActionTrackerId' }] }),
+        ],
+      }),
+      action({ platformOrderId: '5512409043', orderNumber: '4243', deliveries: [delivery({ status: 'dead', submissionStatus: null })] }),
+      action({ platformOrderId: '5512409044', orderNumber: '4244', deliveries: [delivery({})] }),
+    ];
+    await renderAdmin(server, 'Recent actions');
+
+    const rejected = within((await screen.findByRole('rowheader', { name: /#4242/ })).closest('tr')!);
+    expect(rejected.queryByText('Converted')).toBeNull();
+    expect(rejected.getByText('Not converted: impact.com rejected the conversion').className).toContain('status-bad');
+    expect(rejected.getByText('Conversion: Rejected by impact.com').className).toContain('badge-bad');
+    expect(rejected.getByText('impact.com: Invalid ActionTrackerId')).toBeTruthy();
+
+    const dead = within(screen.getByRole('rowheader', { name: /#4243/ }).closest('tr')!);
+    expect(dead.getByText('Conversion: Not delivered (failed, will not retry)').className).toContain('badge-bad');
+    expect(dead.getByText('Not converted: the conversion was not delivered')).toBeTruthy();
+
+    const sent = within(screen.getByRole('rowheader', { name: /#4244/ }).closest('tr')!);
+    expect(sent.getByText('Converted').className).toContain('status-good');
+    expect(sent.getByText('Conversion: Sent')).toBeTruthy();
+  });
+
+  it('names an order by its number, with the platform id beside it', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    server.actions = [action({ platformOrderId: '5512409042', orderNumber: '4242' })];
+    await renderAdmin(server, 'Recent actions');
+
+    const header = await screen.findByRole('rowheader', { name: /#4242/ });
+    expect(header.textContent).toMatch(/^#4242id 5512409042/);
+  });
+
+  it('says when a test action’s reversal is scheduled, in local time', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    server.actions = [
+      action({
+        source: 'test_action',
+        platformOrderId: 'CARTRELAY-TEST-1',
+        impactOrderId: 'CARTRELAY-TEST-1',
+        deliveries: [
+          delivery({}),
+          delivery({ kind: 'reversal', status: 'pending', attempts: 0, submissionStatus: null, completedAt: null, createdAt: '2026-11-23T22:00:02.000Z', dueAt: '2026-11-23T23:00:17.000Z' }),
+          delivery({ kind: 'modification', status: 'inflight', attempts: 1, submissionStatus: null, completedAt: null, createdAt: '2026-11-23T22:00:03.000Z' }),
+        ],
+      }),
+    ];
+    await renderAdmin(server, 'Recent actions');
+
+    const row = within((await screen.findByRole('rowheader', { name: /Test action/ })).closest('tr')!);
+    // TZ=UTC in the tests: 23:00:17Z reads as that local time, not as the ISO string.
+    expect(row.getByText(/^Reversal scheduled for /).textContent).toMatch(/^Reversal scheduled for 11\/23\/26, (11:00\sPM|23:00)$/);
+    expect(row.getByText('Modification: Sending')).toBeTruthy();
   });
 });

@@ -8,7 +8,51 @@ const LIMIT = 50;
 
 type Load = { state: 'loading' } | { state: 'failed'; failure: ApiFailure } | { state: 'loaded'; actions: readonly AdminAction[] };
 
-const STATUS_TEXT: Record<AdminAction['status'], string> = { none: 'Not sent', converted: 'Converted', reversed: 'Reversed' };
+const KIND_TEXT: Record<AdminDelivery['kind'], string> = { conversion: 'Conversion', modification: 'Modification', reversal: 'Reversal' };
+
+const DELIVERY_STATUS_TEXT: Record<AdminDelivery['status'], string> = {
+  pending: 'Waiting',
+  inflight: 'Sending',
+  done: 'Sent',
+  rejected: 'Rejected',
+  dead: 'Failed, will not retry',
+};
+
+const SUBMISSION_TEXT: Record<string, string> = {
+  queued: 'impact.com queued it',
+  complete: 'impact.com processed it',
+  unknown: 'impact.com has not said how it went',
+};
+
+type Tone = 'good' | 'bad' | 'neutral';
+
+/** A delivery in the merchant's words: a sent conversion impact.com rejected is not "done". */
+export function describeDelivery(delivery: AdminDelivery): { text: string; tone: Tone } {
+  const kind = KIND_TEXT[delivery.kind];
+  if (delivery.submissionStatus === 'error' || delivery.status === 'rejected') return { text: `${kind}: Rejected by impact.com`, tone: 'bad' };
+  if (delivery.status === 'dead') return { text: `${kind}: Not delivered (${DELIVERY_STATUS_TEXT.dead.toLowerCase()})`, tone: 'bad' };
+  if (delivery.status === 'pending' && delivery.dueAt) return { text: `${kind} scheduled for ${formatTime(delivery.dueAt)}`, tone: 'neutral' };
+  return { text: `${kind}: ${DELIVERY_STATUS_TEXT[delivery.status]}`, tone: delivery.status === 'done' ? 'good' : 'neutral' };
+}
+
+/** The row's overall status, which says so when the delivery behind it was rejected or not made. */
+export function describeActionStatus(action: AdminAction): { text: string; tone: Tone } {
+  if (action.status === 'none') return { text: 'Not sent', tone: 'neutral' };
+  const kind = action.status === 'converted' ? 'conversion' : 'reversal';
+  const latest = action.deliveries.filter((delivery) => delivery.kind === kind).at(-1);
+  const state = latest ? describeDelivery(latest) : null;
+  if (latest && state?.tone === 'bad') {
+    const verb = action.status === 'converted' ? 'converted' : 'reversed';
+    return {
+      text: latest.status === 'dead' ? `Not ${verb}: the ${kind} was not delivered` : `Not ${verb}: impact.com rejected the ${kind}`,
+      tone: 'bad',
+    };
+  }
+  if (latest && (latest.status === 'pending' || latest.status === 'inflight')) {
+    return { text: action.status === 'converted' ? 'Conversion not sent yet' : 'Reversal not sent yet', tone: 'neutral' };
+  }
+  return { text: action.status === 'converted' ? 'Converted' : 'Reversed', tone: action.status === 'converted' ? 'good' : 'neutral' };
+}
 
 export function RecentActionsPage({ api }: PageProps) {
   const [load, setLoad] = useState<Load>({ state: 'loading' });
@@ -69,12 +113,12 @@ function ActionsTable({ actions }: { actions: readonly AdminAction[] }) {
         {actions.map((action) => (
           <tr key={`${action.source} ${action.platformOrderId}`}>
             <th scope="row">
-              {action.source === 'test_action' ? 'Test action' : action.platformOrderId}
-              <span className="muted"> {formatTime(action.updatedAt)}</span>
+              <OrderName action={action} />
+              <span className="muted secondary">{formatTime(action.updatedAt)}</span>
             </th>
-            <td>{action.impactOrderId ?? <span className="muted">none</span>}</td>
+            <td className="wrap">{action.impactOrderId ?? <span className="muted">none</span>}</td>
             <td>
-              {STATUS_TEXT[action.status]}
+              <ActionStatus action={action} />
               {action.explain.length > 0 && (
                 <details>
                   <summary>Why</summary>
@@ -117,15 +161,34 @@ function ActionsTable({ actions }: { actions: readonly AdminAction[] }) {
   );
 }
 
+/** "#1001" with the platform's id beneath it; a test action is named as one. */
+function OrderName({ action }: { action: AdminAction }) {
+  if (action.source === 'test_action') return <>Test action</>;
+  if (action.orderNumber === null) return <>{action.platformOrderId}</>;
+  return (
+    <>
+      #{action.orderNumber}
+      <span className="muted secondary">id {action.platformOrderId}</span>
+    </>
+  );
+}
+
+function ActionStatus({ action }: { action: AdminAction }) {
+  const status = describeActionStatus(action);
+  return <span className={`status status-${status.tone}`}>{status.text}</span>;
+}
+
 function DeliveryItem({ delivery }: { delivery: AdminDelivery }) {
   const errors = (delivery.submissionErrors ?? []).map(describeError);
+  const state = describeDelivery(delivery);
+  const submission =
+    delivery.submissionStatus && delivery.submissionStatus !== 'error'
+      ? (SUBMISSION_TEXT[delivery.submissionStatus] ?? `impact.com: ${delivery.submissionStatus}`)
+      : undefined;
   return (
     <li>
-      <span className={`badge badge-${delivery.status}`}>
-        {delivery.kind}: {delivery.status}
-      </span>{' '}
-      {delivery.attempts} attempt{delivery.attempts === 1 ? '' : 's'}
-      {delivery.submissionStatus && <> · impact.com: {delivery.submissionStatus}</>}
+      <span className={`badge badge-${state.tone}`}>{state.text}</span> {delivery.attempts} attempt{delivery.attempts === 1 ? '' : 's'}
+      {submission && <> · {submission}</>}
       {delivery.lastError && <div className="delivery-error">Last error: {delivery.lastError}</div>}
       {errors.map((error) => (
         <div key={error} className="delivery-error">
