@@ -1,6 +1,7 @@
 import { parseTrackingConfig, type TrackingConfig } from '@cartrelay/core/admin-contract';
 import Papa from 'papaparse';
 import { newRowKey, optional } from './config-editor.ts';
+import { describeProblem } from './problem-labels.ts';
 
 type PromoCodeRule = TrackingConfig['promoCodes'][number];
 
@@ -93,7 +94,13 @@ export function parsePromoCsv(text: string, config: TrackingConfig): PromoCsvImp
   if (!checked.ok) {
     for (const problem of checked.error) {
       const row = /^promoCodes\[(\d+)\]\.?(.*)$/.exec(problem.path);
-      errors.push(row ? `Line ${Number(row[1]) + 2}: ${row[2] || 'row'}: ${problem.message}` : `${problem.path}: ${problem.message}`);
+      if (!row) {
+        errors.push(describeProblem(problem));
+        continue;
+      }
+      // The file's lines, not the table's rows: mapping n is line n + 1 (line 1 is the header).
+      const message = problem.message.replace(/\bin row (\d+)\b/, (_, n: string) => `on line ${Number(n) + 1}`);
+      errors.push(`Line ${Number(row[1]) + 2}${row[2] ? `, column ${row[2]}` : ''}: ${message}`);
     }
   }
   if (errors.length > 0 || !checked.ok) return { ok: false, errors };

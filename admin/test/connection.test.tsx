@@ -102,7 +102,8 @@ describe('Connection page', () => {
     await user.click(screen.getByRole('button', { name: 'Save connection' }));
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('The impact.com credentials were not saved.');
-    expect(alert.textContent).toContain('accountSid: unknown account');
+    expect(alert.textContent).toContain('Account SID: unknown account');
+    expect(alert.querySelector('code')).toBeNull();
     expect(server.requestsTo('PUT /config')).toHaveLength(0);
   });
 });

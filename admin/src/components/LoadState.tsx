@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { ApiFailure } from '../api.ts';
+import { describeProblem } from '../problem-labels.ts';
 
 export function Loading({ label }: { label: string }) {
   return (
@@ -20,9 +21,7 @@ export function ErrorAlert({ title, failure, onRetry }: { title: string; failure
       {failure.problems.length > 0 && (
         <ul>
           {failure.problems.map((problem) => (
-            <li key={`${problem.path}:${problem.message}`}>
-              <code>{problem.path}</code>: {problem.message}
-            </li>
+            <li key={`${problem.path}:${problem.message}`}>{describeProblem(problem)}</li>
           ))}
         </ul>
       )}
