@@ -63,6 +63,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     logger,
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
     clickWaitMs: options.clickWaitMs ?? 0,
+    maxWaitMs: options.retentionMs ?? DEFAULT_RETENTION_MS,
     onProcessed: (outcome) => {
       metrics.processed.inc({ outcome });
       // Processing has just enqueued deliveries: send them now rather than at the next idle poll.

@@ -85,4 +85,22 @@ describe('webhook processor', () => {
     expect(await webhookOutcomes()).toBe(0);
     expect((await store.listOrders(shop.id, {})).map((o) => `${o.platformOrderId}:${o.status}`)).toEqual(['C:converted']);
   });
+
+  it('keeps an unconfigured shop’s webhooks, processes them once configured, and drops them after the retention', async () => {
+    const shops = new ShopDirectory(store, createSecretBox(parseSecretKey(generateSecretKey())!), { cacheMs: 0 });
+    const fresh = await shops.install({ platform: 'testshop', shopKey: 'new', accessToken: null }, clock);
+    const process = createWebhookProcessor({ store, shops, adapters: new Map([['testshop', testAdapter]]), logger: pino({ level: 'silent' }), now: () => clock, maxWaitMs: 86_400_000 });
+    const order = (id: string) => JSON.stringify({ event: { kind: 'order', order: anOrder({ id, number: id }) } });
+    await store.insertWebhooks([
+      { shopId: fresh.id, topic: 'order', deliveryId: 'kept', receivedAt: clock, headers: {}, body: order('K') },
+      { shopId: fresh.id, topic: 'order', deliveryId: 'stale', receivedAt: clock - 2 * 86_400_000, headers: {}, body: order('S') },
+    ]);
+    expect(await process()).toBe(2);
+    // The stale one was dropped; the recent one waits, with its attempt given back.
+    expect(await webhookOutcomes()).toBe(1);
+    expect(await process()).toBe(0);
+    await shops.setConfig(fresh.id, aConfig(), clock);
+    expect(await process()).toBe(1);
+    expect((await store.listOrders(fresh.id, {})).map((o) => o.platformOrderId)).toEqual(['K']);
+  });
 });

@@ -21,6 +21,8 @@ export interface WebhookProcessorOptions {
   readonly onProcessed?: (outcome: ProcessedOutcome) => void;
   /** How long after an order was placed its conversion may wait for a click id from a beacon or journey (ms). */
   readonly clickWaitMs?: number;
+  /** How long a webhook may wait for its shop to be installed again or configured before it is dropped (ms). */
+  readonly maxWaitMs?: number;
 }
 
 type ProcessedOutcome = 'planned' | 'no_change' | 'ignored' | 'failed' | 'retry';
@@ -46,6 +48,7 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): () => 
   const maxAttempts = options.maxAttempts ?? 20;
   const report = options.onProcessed ?? (() => undefined);
   const clickWaitMs = options.clickWaitMs ?? 0;
+  const maxWaitMs = options.maxWaitMs ?? 30 * 86_400_000;
 
   async function decide(webhook: WebhookRow): Promise<Decision> {
     const shop = await shops.get(webhook.shopId);
@@ -64,21 +67,24 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): () => 
     const occurredAt = adapter.webhooks.occurredAt?.(webhook.headers) ?? webhook.receivedAt;
     switch (meaning.kind) {
       case 'shop_uninstalled':
-        // A late or retried notice of an uninstall the merchant has since undone by installing again.
-        if (occurredAt < shop.installedAt) return { kind: 'finish', status: 'done', outcome: 'uninstall from before the latest install: ignored' };
         return {
           kind: 'shop_change',
           run: async () => {
+            // Read fresh, not from the cache: another process may have installed the shop again since.
+            const current = await store.getShop(shop.id);
+            // A late or retried notice of an uninstall the merchant has since undone by installing again.
+            if (!current || occurredAt < current.installedAt) return 'uninstall from before the latest install: ignored';
             await shops.deactivate(shop.id, now());
             return 'shop deactivated (uninstalled); its ledger is kept';
           },
         };
       case 'shop_redact':
-        // Sent two days after an uninstall; a shop installed again since is a live merchant's data.
-        if (shop.active) return { kind: 'finish', status: 'done', outcome: 'shop/redact for a shop installed again: kept' };
         return {
           kind: 'shop_change',
           run: async () => {
+            const current = await store.getShop(shop.id);
+            // Sent two days after an uninstall; a shop installed again since is a live merchant's data.
+            if (current?.active) return 'shop/redact for a shop installed again: kept';
             await shops.remove(shop.id);
             return 'shop data deleted';
           },
@@ -95,15 +101,16 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): () => 
         return { kind: 'shop_change', run: async () => `customer redacted from ${await store.redactCustomer(shop.id, meaning.customer, now())} order(s)` };
     }
 
-    // Uninstalled: kept, not dropped (an uninstall notice may have been wrong or undone); a reinstall releases it.
-    if (!shop.active) return { kind: 'retry', outcome: 'shop inactive (uninstalled)', availableAt: now() + 3_600_000, uncounted: true };
+    // An uninstalled or not yet configured shop's webhooks are kept (an uninstall notice may have been
+    // wrong or undone; the merchant may still set the app up): a reinstall or a saved configuration
+    // releases them. The recheck covers a change made while one was in hand, slows down once they are
+    // an hour old, and gives up at the retention period, whose purge would otherwise never reach them.
     const config = shop.config;
-    // Installed but not set up yet: kept until the merchant saves a configuration (which releases it).
-    // Saving the config releases it; the recheck covers a save made while this one was in hand, and
-    // slows down for a shop left unconfigured, whose orders would otherwise be re-read every few minutes.
-    if (!config) {
-      const recheckMs = now() - webhook.receivedAt > 3_600_000 ? 3_600_000 : 300_000;
-      return { kind: 'retry', outcome: 'waiting for the shop to be configured', availableAt: now() + recheckMs, uncounted: true };
+    if (!shop.active || !config) {
+      const waiting = !shop.active ? 'the shop to be installed again' : 'the shop to be configured';
+      const age = now() - webhook.receivedAt;
+      if (age > maxWaitMs) return { kind: 'finish', status: 'done', outcome: `dropped: waited ${Math.round(age / 86_400_000)} days for ${waiting}` };
+      return { kind: 'retry', outcome: `waiting for ${waiting}`, availableAt: now() + (age > 3_600_000 ? 3_600_000 : 300_000), uncounted: true };
     }
 
     const event = (platformOrderId: string, orderEvent: OrderEvent): Decision => ({
@@ -165,9 +172,15 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): () => 
           report('ignored');
           logger.info({ shopId: webhook.shopId, webhookId: webhook.id, topic: webhook.topic, outcome }, 'shop changed');
         } catch (error) {
-          await store.retryWebhook(webhook.id, `not applied: ${String(error)}`, now() + Math.min(3_600_000, 5_000 * 2 ** webhook.attempts));
-          report('retry');
-          logger.error({ shopId: webhook.shopId, webhookId: webhook.id, err: error }, 'shop change failed; will retry');
+          if (webhook.attempts >= maxAttempts) {
+            finished.push({ id: webhook.id, status: 'failed', outcome: `failed ${webhook.attempts} times: ${String(error)}` });
+            report('failed');
+            logger.error({ shopId: webhook.shopId, webhookId: webhook.id, err: error }, 'shop change failed; given up');
+          } else {
+            await store.retryWebhook(webhook.id, `not applied: ${String(error)}`, now() + Math.min(3_600_000, 5_000 * 2 ** webhook.attempts));
+            report('retry');
+            logger.error({ shopId: webhook.shopId, webhookId: webhook.id, err: error }, 'shop change failed; will retry');
+          }
         }
       } else if (decision.kind === 'retry') {
         await store.retryWebhook(webhook.id, decision.outcome, decision.availableAt, { uncounted: decision.uncounted ?? false });

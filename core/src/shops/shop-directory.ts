@@ -72,7 +72,8 @@ export class ShopDirectory {
     if (existing) {
       await this.#store.updateShop(
         existing.id,
-        { active: true, ...(existing.active ? {} : { installedAt: now }), ...(input.accessToken ? { accessTokenSealed: this.#box.seal(input.accessToken) } : {}) },
+        // installedAt moves on every (re)install or confirmation: uninstall notices from before it are stale.
+        { active: true, installedAt: now, ...(input.accessToken ? { accessTokenSealed: this.#box.seal(input.accessToken) } : {}) },
         now,
       );
       this.#forget();

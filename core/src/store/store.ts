@@ -123,7 +123,7 @@ export interface NewShop {
 export interface ShopRow extends NewShop {
   readonly id: number;
   readonly active: boolean;
-  /** When the shop was added or last installed again (epoch ms). */
+  /** When the shop was added, installed again, or its install last confirmed (a token exchange) (epoch ms). */
   readonly installedAt: number;
   readonly createdAt: number;
   readonly updatedAt: number;

@@ -570,6 +570,23 @@ describe('the Shopify app in the relay', () => {
       expect(await store.getShop(shop.id)).toMatchObject({ active: true });
     });
 
+    it('keeps a shop whose app was opened again after an uninstall notice was sent, whenever the notice is processed', async () => {
+      const shop = await install();
+      await setUp();
+      const triggeredAt = new Date(Date.now() - 5).toISOString();
+      const pixelCalls = () => shopify.calls.filter((call) => call.operation.startsWith('webPixel')).length;
+      const pixelCallsBefore = pixelCalls();
+      // The merchant opens the app (a fresh session token) after Shopify sent the notice, before it arrives.
+      const opened = await fetch(`${relay.url}/shopify/app?embedded=1&shop=${SHOP}&id_token=${token(SHOP)}`);
+      expect(opened.status).not.toBe(401);
+      const request = shopifyWebhookRequest({ shop: SHOP, topic: 'app/uninstalled', body: JSON.stringify({ id: 954889, myshopify_domain: SHOP }), apiSecret: API_SECRET });
+      await fetch(`${relay.url}/webhooks/shopify`, { method: 'POST', headers: { ...request.headers, 'x-shopify-triggered-at': triggeredAt }, body: request.body });
+      await waitFor(async () => (await store.queueDepth()).webhooks === 0, 'the notice to be processed');
+      expect(await store.getShop(shop.id)).toMatchObject({ active: true });
+      // Opening the app again confirmed the install (a token exchange) without touching the pixel.
+      expect(pixelCalls()).toBe(pixelCallsBefore);
+    });
+
     it('deletes the shop on shop/redact after its uninstall, and answers it for a shop it does not know', async () => {
       const shop = await install();
       await setUp();

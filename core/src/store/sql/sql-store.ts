@@ -208,7 +208,13 @@ export function createSqlStore(
                 const fields = json<Record<string, string>>(row.fields_json, {});
                 for (const name of PERSONAL_FIELDS) if (fields[name] !== undefined) sentFields[name] = fields[name];
               }
-              const [capture] = await tx.query('SELECT click_id, ip, user_agent FROM click_captures WHERE shop_id = ? AND platform_order_id = ?', [shopId, order.platformOrderId]);
+              // The capture the order believes (findClickCapture's rule), not any beacon that named it.
+              const [capture] = order.checkoutToken
+                ? await tx.query('SELECT click_id, ip, user_agent FROM click_captures WHERE shop_id = ? AND checkout_token = ?', [shopId, order.checkoutToken])
+                : await tx.query('SELECT click_id, ip, user_agent FROM click_captures WHERE shop_id = ? AND platform_order_id = ? ORDER BY captured_at, id LIMIT 1', [
+                    shopId,
+                    order.platformOrderId,
+                  ]);
               return {
                 platformOrderId: order.platformOrderId,
                 impactOrderId: order.impactOrderId,
@@ -253,15 +259,20 @@ export function createSqlStore(
             for (const name of PERSONAL_FIELDS) if (name !== 'ClickId') delete fields[name];
             await tx.run('UPDATE delivery_payloads SET fields_json = ? WHERE delivery_id = ?', [JSON.stringify(fields), Number(row.delivery_id)]);
           }
-          await tx.run('UPDATE click_captures SET ip = NULL, user_agent = NULL WHERE shop_id = ? AND platform_order_id = ?', [shopId, order.platformOrderId]);
+          await tx.run('UPDATE click_captures SET ip = NULL, user_agent = NULL WHERE shop_id = ? AND (platform_order_id = ? OR checkout_token = ?)', [
+            shopId,
+            order.platformOrderId,
+            order.checkoutToken,
+          ]);
         }
         // Raw payloads that name the customer go: they hold the plain email and addresses. That includes
-        // the privacy request itself (being processed). Pending ones are still to be processed.
+        // the privacy request itself (being processed), and any still waiting (for a configuration, a
+        // click id): processed later, they would write the customer back into the ledger.
         for (const secret of secrets) {
           const pattern = `%${secret.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
           await tx.run(
             `UPDATE webhook_bodies SET body = '{"redacted":true}', headers_json = '{}'
-             WHERE webhook_id IN (SELECT id FROM webhooks WHERE shop_id = ? AND status IN ('done', 'failed', 'processing')) AND lower(body) LIKE ? ESCAPE '!'`,
+             WHERE webhook_id IN (SELECT id FROM webhooks WHERE shop_id = ?) AND lower(body) LIKE ? ESCAPE '!'`,
             [shopId, pattern],
           );
         }
@@ -655,6 +666,7 @@ export function createSqlStore(
         platformOrderId: String(row.platform_order_id),
         impactOrderId: stringOrNull(row.impact_order_id),
         status: String(row.status),
+        checkoutToken: orderOfEntry(row.entry_json).checkoutToken,
         entryJson: row.entry_json,
         explainJson: row.explain_json,
       }));

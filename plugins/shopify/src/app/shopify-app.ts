@@ -80,11 +80,13 @@ export function createShopifyApp(options: ShopifyAppOptions): ShopifyApp {
   const graphql = (session: Session) => new shopify.clients.Graphql({ session });
 
   async function install(session: Session): Promise<void> {
+    const before = await store.findShop('shopify', session.shop);
     await sessions.storeSession(session);
     const shop = await shops.install({ platform: 'shopify', shopKey: session.shop, accessToken: session.accessToken ?? null }, now());
     // Reconciliation starts from the install: earlier orders were never the app's to track.
     if ((await store.readCursor(shop.id, RECONCILE_CURSOR)) === null) await store.saveCursor(shop.id, RECONCILE_CURSOR, new Date(now()).toISOString(), now());
-    await activatePixel(shop);
+    // A confirmation of an install already in place (the app opened again) leaves the pixel as it is.
+    if (!before?.active || !before.accessTokenSealed) await activatePixel(shop);
   }
 
   /** Creates the shop's web pixel, or updates its settings (the click-id parameter may have changed). */
@@ -103,7 +105,8 @@ export function createShopifyApp(options: ShopifyAppOptions): ShopifyApp {
    * The shop a session token speaks for, installed if this is its first visit: the token exchange
    * gives an offline access token for the shop without a redirect (Shopify-managed install).
    */
-  async function shopOfSessionToken(sessionToken: string, expectedShop: string | null = null): Promise<Result<string, string>> {
+  async function shopOfSessionToken(sessionToken: string, options: { expectedShop?: string; exchange: 'always' | 'when_needed' }): Promise<Result<string, string>> {
+    const expectedShop = options.expectedShop ?? null;
     let shop: string;
     try {
       const payload = await shopify.session.decodeSessionToken(sessionToken);
@@ -115,7 +118,7 @@ export function createShopifyApp(options: ShopifyAppOptions): ShopifyApp {
     if (expectedShop !== null && shop !== expectedShop) return err('the session token is for another shop');
     const known = await shops.find('shopify', shop, now());
     const session = await sessions.loadSession(shopify.session.getOfflineId(shop));
-    if (known?.active && known.accessToken && session?.accessToken) return ok(shop);
+    if (options.exchange === 'when_needed' && known?.active && known.accessToken && session?.accessToken) return ok(shop);
     try {
       const exchanged = await shopify.auth.tokenExchange({ shop, sessionToken, requestedTokenType: RequestedTokenType.OfflineAccessToken });
       await install(exchanged.session);
@@ -158,7 +161,9 @@ export function createShopifyApp(options: ShopifyAppOptions): ShopifyApp {
     }
     const idToken = typeof req.query.id_token === 'string' ? req.query.id_token : null;
     if (idToken) {
-      const installed = await shopOfSessionToken(idToken, shop);
+      // Every opening of the app confirms the install with a fresh token: it also outdates an uninstall
+      // notice still queued from before a quick reinstall.
+      const installed = await shopOfSessionToken(idToken, { expectedShop: shop, exchange: 'always' });
       if (!installed.ok) {
         res.status(401).type('text/plain').send(installed.error);
         return;
@@ -192,7 +197,7 @@ export function createShopifyApp(options: ShopifyAppOptions): ShopifyApp {
       async authenticate(req) {
         const token = bearer(req);
         if (!token) return err('missing session token (Authorization: Bearer …)');
-        const shop = await shopOfSessionToken(token);
+        const shop = await shopOfSessionToken(token, { exchange: 'when_needed' });
         return shop.ok ? ok({ platform: 'shopify', shopKey: shop.value }) : shop;
       },
     }),
