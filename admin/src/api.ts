@@ -54,16 +54,24 @@ async function request<T>(platform: AdminPlatform, method: string, path: string,
   let response: Response;
   try {
     response = await platform.fetch(path, init);
+    // A 401 is most often a session token that expired in flight: the platform's fetch gets a
+    // fresh one each call (Shopify's idToken()), so one more try usually succeeds.
+    if (response.status === 401) response = await platform.fetch(path, init);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return { ok: false, error: { status: 0, message: `The CartRelay server could not be reached (${reason}).`, problems: [] } };
   }
+  // Still refused: the session is over. The server's reason (a token parser's words) means nothing to a merchant.
+  if (response.status === 401) return { ok: false, error: { status: 401, message: sessionExpired(platform), problems: [] } };
   const text = await response.text().catch(() => '');
   const json = parseJson(text);
   if (!response.ok) return { ok: false, error: readAdminError(response.status, json) };
   if (json === undefined) return { ok: false, error: { status: response.status, message: 'The server sent an answer that is not JSON.', problems: [] } };
   return { ok: true, value: json as T };
 }
+
+const sessionExpired = (platform: AdminPlatform): string =>
+  `Your session has expired. Reload the page from your ${platform.platformLabel} admin.`;
 
 function parseJson(text: string): unknown {
   if (text.trim() === '') return undefined;

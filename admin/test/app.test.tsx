@@ -33,9 +33,45 @@ describe('Admin app', () => {
 
   it('shows the server’s own error message', async () => {
     const server = new FakeAdminServer();
-    server.failNext('GET /shop', 401, { error: 'The session token has expired.' });
+    server.failNext('GET /shop', 403, { error: 'This store belongs to another app.' });
     render(<AdminApp platform={server.platform} />);
-    expect((await screen.findByRole('alert')).textContent).toContain('The session token has expired.');
+    expect((await screen.findByRole('alert')).textContent).toContain('This store belongs to another app.');
+  });
+
+  it('tries once more after a 401, as the platform fetches a fresh session token each call', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    server.failNext('GET /shop', 401, { error: 'jwt expired: exp claim 1763938817 < now' });
+    render(<AdminApp platform={server.platform} />);
+    expect(await screen.findByRole('tablist', { name: 'CartRelay settings' })).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(server.requestsTo('GET /shop')).toHaveLength(2);
+  });
+
+  it('says the session expired, without the token’s details, when the retry is refused too', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    server.failNext('GET /shop', 401, { error: 'jwt expired: exp claim 1763938817 < now' });
+    server.failNext('GET /shop', 401, { error: 'jwt expired: exp claim 1763938817 < now' });
+    render(<AdminApp platform={server.platform} />);
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Your session has expired. Reload the page from your Test platform admin.');
+    expect(alert.textContent).not.toContain('jwt');
+    expect(server.requestsTo('GET /shop')).toHaveLength(2);
+  });
+
+  it('sends a save again after a 401 with the same body, once', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    server.failNext('PUT /config', 401, { error: 'jwt expired' });
+    const user = userEvent.setup();
+    render(<AdminApp platform={server.platform} />);
+    await user.click(await screen.findByRole('tab', { name: 'Promo codes' }));
+    await user.click(screen.getByRole('button', { name: 'Add mapping' }));
+    await user.keyboard('JANE20');
+    await user.type(screen.getByRole('textbox', { name: 'Partner id, mapping 1' }), '111');
+    await user.click(screen.getByRole('button', { name: 'Save promo codes' }));
+    await waitFor(() => expect(server.shop.config?.promoCodes).toEqual([{ match: 'exact', code: 'JANE20', partnerId: '111' }]));
+    const puts = server.requestsTo('PUT /config');
+    expect(puts).toHaveLength(2);
+    expect(puts[1]?.body).toEqual(puts[0]?.body);
   });
 
   it('switches pages with the arrow keys, as a tablist does', async () => {
