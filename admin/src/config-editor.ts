@@ -23,8 +23,15 @@ export interface ConfigEditor<D> {
   readonly dirty: boolean;
   /** The whole configuration as the server would parse it: the same schema, before anything is sent. */
   readonly parsed: { ok: true; value: TrackingConfig } | { ok: false; error: FieldProblem[] };
-  /** The schema's (or the server's, until the next edit) message for a field path such as `promoCodes[1].code`. */
-  readonly problemFor: (path: string) => string | undefined;
+  /**
+   * The message to show for a field path such as `promoCodes[1].code`: the server's (until the next
+   * edit) always; the schema's once the field was touched (`touchId`, default the path) or a save was attempted.
+   */
+  readonly problemFor: (path: string, touchId?: string) => string | undefined;
+  /** The field `touchId` lost focus: its problems are shown from now on. */
+  readonly touch: (touchId: string) => void;
+  /** The merchant tried to save (valid or not): every problem is shown. */
+  readonly attempted: boolean;
   readonly canSave: boolean;
   readonly saving: boolean;
   /** The last save's failure, while the draft is the one that failed. */
@@ -42,6 +49,8 @@ export function useConfigEditor<D>(options: ConfigEditorOptions<D>): ConfigEdito
   const [edited, setEdited] = useState<D | null>(null);
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<{ draft: D; failure: ApiFailure } | null>(null);
+  const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
+  const [attempted, setAttempted] = useState(false);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: fromConfig is a pure mapping defined per page.
   const fromSaved = useMemo(() => fromConfig(config), [config]);
@@ -51,16 +60,27 @@ export function useConfigEditor<D>(options: ConfigEditorOptions<D>): ConfigEdito
   const saveFailure = failure && failure.draft === draft ? failure.failure : null;
 
   const problems: readonly FieldProblem[] = parsed.ok ? (saveFailure?.problems ?? []) : parsed.error;
-  const problemFor = (path: string) => problems.find((problem) => problem.path === path)?.message;
+  const problemFor = (path: string, touchId: string = path) =>
+    parsed.ok || attempted || touched.has(touchId) ? problems.find((problem) => problem.path === path)?.message : undefined;
+  const touch = (touchId: string) => setTouched((current) => (current.has(touchId) ? current : new Set([...current, touchId])));
 
   const save = async () => {
-    if (!parsed.ok || saving) return;
+    if (saving) return;
+    if (!parsed.ok) {
+      // Save is unavailable; pressing it marks every problem and says why.
+      setAttempted(true);
+      announce(`Not saved: fix ${parsed.error.length === 1 ? 'the problem' : `the ${parsed.error.length} problems`} marked above.`);
+      return;
+    }
+    if (edited === null) return;
     setSaving(true);
     const result = await api.saveConfig(parsed.value);
     setSaving(false);
     if (result.ok) {
       setEdited(null);
       setFailure(null);
+      setTouched(new Set());
+      setAttempted(false);
       onShopChange(result.value);
       announce(savedMessage);
     } else {
@@ -74,6 +94,8 @@ export function useConfigEditor<D>(options: ConfigEditorOptions<D>): ConfigEdito
     dirty: edited !== null,
     parsed,
     problemFor,
+    touch,
+    attempted,
     canSave: edited !== null && parsed.ok && !saving,
     saving,
     saveFailure,

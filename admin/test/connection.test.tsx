@@ -47,6 +47,10 @@ describe('Connection page', () => {
     const { user } = await renderAdmin(server);
 
     await user.type(field('Program id'), 'x');
+    // Not while it is first typed: once the field is left.
+    expect(field('Program id').getAttribute('aria-invalid')).toBeNull();
+    expect(screen.queryByText('must be a number of 1 to 10 digits')).toBeNull();
+    await user.tab();
     expect(field('Program id').getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByText('must be a number of 1 to 10 digits')).toBeTruthy();
     await expectUnavailable(user, screen.getByRole('button', { name: 'Save connection' }), server, 'PUT /connection');
@@ -68,6 +72,20 @@ describe('Connection page', () => {
     expect(screen.getByText('Connection failed.')).toBeTruthy();
     expect(server.requestsTo('POST /connection/test')[0]?.body).toEqual({ accountSid: 'IRother999999', authToken: 'new-token-22', campaignId: '4321' });
     expect(messages().textContent).toContain('impact.com refused the Auth Token (401).');
+  });
+
+  it('shows errors only once a field was left or a save was attempted', async () => {
+    const server = new FakeAdminServer({ connection: { accountSid: null, authTokenSet: false }, config: null });
+    const { user } = await renderAdmin(server);
+
+    await user.type(field('Account SID'), 'IR1');
+    expect(field('Account SID').getAttribute('aria-invalid')).toBeNull();
+    await user.type(field('Auth Token'), 'short');
+    expect(field('Account SID').getAttribute('aria-invalid')).toBe('true');
+    expect(field('Auth Token').getAttribute('aria-invalid')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Save connection' }));
+    expect(field('Auth Token').getAttribute('aria-invalid')).toBe('true');
+    expect(server.requestsTo('PUT /connection')).toHaveLength(0);
   });
 
   it('keeps focus on Save connection and Test connection while they work', async () => {

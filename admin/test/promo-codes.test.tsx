@@ -70,6 +70,30 @@ describe('Promo codes page', () => {
     expect(server.requestsTo('PUT /config')).toHaveLength(0);
   });
 
+  it('marks a new row’s problems only once a field is left or a save attempted', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    const { user } = await renderAdmin(server, 'Promo codes');
+    const hint = () => document.getElementById(saveButton().getAttribute('aria-describedby') ?? '')?.textContent;
+
+    await user.click(screen.getByRole('button', { name: 'Add mapping' }));
+    expect(document.activeElement).toBe(codeInput(1));
+    expect(codeInput(1).getAttribute('aria-invalid')).toBeNull();
+    expect(screen.queryByText('must not be empty')).toBeNull();
+    expect(screen.queryByText(/give a partner id/)).toBeNull();
+    expect(hint()).toBe('2 fields need a value or a fix before saving.');
+
+    await user.tab();
+    expect(codeInput(1).getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('must not be empty')).toBeTruthy();
+    expect(partnerInput(1).getAttribute('aria-invalid')).toBeNull();
+
+    await expectUnavailable(user, saveButton(), server, 'PUT /config');
+    expect(partnerInput(1).getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('give a partner id or an action tracker id, or mark the code excluded')).toBeTruthy();
+    expect(hint()).toBe('Fix the 2 problems marked above to save.');
+    expect(messages().textContent).toBe('Not saved: fix the 2 problems marked above.');
+  });
+
   it('previews which partner a code credits, from the unsaved mappings', async () => {
     const server = new FakeAdminServer({
       config: savedConfig({

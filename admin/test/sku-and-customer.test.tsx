@@ -38,6 +38,9 @@ describe('SKU rules page', () => {
     await user.click(screen.getByRole('button', { name: 'Add SKU rule' }));
     await user.selectOptions(screen.getByRole('combobox', { name: 'Match, SKU rule 1' }), 'regex');
     await user.type(screen.getByRole('textbox', { name: 'SKU, SKU rule 1' }), '[[A-');
+    // Nothing is marked while the rule is first filled in; pressing the unavailable Save marks it all.
+    expect(screen.queryByText('give a category, or mark the SKU excluded')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Save SKU rules' }));
 
     expect(screen.getByRole('textbox', { name: 'SKU, SKU rule 1' }).getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByText(/^invalid regular expression: /)).toBeTruthy();
@@ -73,6 +76,9 @@ describe('Customer status page', () => {
     await user.click(screen.getByRole('button', { name: 'Add tag rule' }));
     await user.keyboard('VIP');
     const status = screen.getByRole('textbox', { name: 'Status sent, tag rule 1' });
+    expect(status.getAttribute('aria-invalid')).toBeNull();
+    await user.click(status);
+    await user.tab();
     expect(status.getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByText('must not be empty')).toBeTruthy();
     await expectUnavailable(user, screen.getByRole('button', { name: 'Save customer status' }), server, 'PUT /config');

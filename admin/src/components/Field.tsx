@@ -8,6 +8,8 @@ interface FieldBase {
   /** Label read by screen readers only (e.g. in a table whose column header already says it). */
   labelHidden?: boolean;
   disabled?: boolean;
+  /** Called when the control loses focus: the page shows its error from then on. */
+  onBlur?: () => void;
 }
 
 /** Ties a control to its hint and error (rendered by `FieldMessages` with the same `id`), and marks it invalid. */
@@ -54,6 +56,7 @@ export function TextField({
   hint,
   labelHidden,
   disabled,
+  onBlur,
   type = 'text',
   inputRef,
   autoComplete,
@@ -82,6 +85,7 @@ export function TextField({
         placeholder={placeholder}
         spellCheck={false}
         {...messageProps(id, hint, error)}
+        onBlur={onBlur}
         onChange={(event) => onChange(event.target.value)}
       />
     </LabelledField>
@@ -97,11 +101,18 @@ export function SelectField<V extends string>({
   hint,
   labelHidden,
   disabled,
+  onBlur,
 }: FieldBase & { value: V; options: ReadonlyArray<{ value: V; label: string }>; onChange: (value: V) => void }) {
   const id = useId();
   return (
     <LabelledField id={id} label={label} labelHidden={labelHidden} hint={hint} error={error}>
-      <select id={id} value={value} disabled={disabled} {...messageProps(id, hint, error)} onChange={(event) => onChange(event.target.value as V)}>
+      <select
+        id={id}
+        value={value}
+        disabled={disabled}
+        {...messageProps(id, hint, error)}
+        onBlur={onBlur}
+        onChange={(event) => onChange(event.target.value as V)}>
         {options.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}
@@ -120,6 +131,7 @@ export function CheckboxField({
   hint,
   labelHidden,
   disabled,
+  onBlur,
 }: FieldBase & { checked: boolean; onChange: (checked: boolean) => void }) {
   const id = useId();
   return (
@@ -130,6 +142,7 @@ export function CheckboxField({
         checked={checked}
         disabled={disabled}
         {...messageProps(id, hint, error)}
+        onBlur={onBlur}
         onChange={(event) => onChange(event.target.checked)}
       />
       <label htmlFor={id} className={labelHidden ? 'visually-hidden' : undefined}>

@@ -10,6 +10,8 @@ export interface RuleCell<R> {
   error: string | undefined;
   /** Changes this row's rule. */
   update: (change: Partial<R>) => void;
+  /** Call when the field loses focus: its error shows from then on. */
+  touch: () => void;
   /** Ref for the field focused when its row is added, or when it takes a deleted row's place. */
   focusTarget: (element: HTMLElement | null) => void;
 }
@@ -35,6 +37,7 @@ export function RuleTable<R extends { readonly key: string }>({
   newRow,
   problemPath,
   problemFor,
+  onTouch,
   empty,
   actions,
 }: {
@@ -48,7 +51,9 @@ export function RuleTable<R extends { readonly key: string }>({
   newRow: () => R;
   /** Where the schema reports these rows' problems: `promoCodes` for `promoCodes[0].code`. */
   problemPath: string;
-  problemFor: (path: string) => string | undefined;
+  /** The message to show for a path; `touchId` names the field for touched-state (stable across deletes). */
+  problemFor: (path: string, touchId: string) => string | undefined;
+  onTouch: (touchId: string) => void;
   /** Shown instead of the table while there are no rows. */
   empty: ReactNode;
   /** More buttons for the toolbar, after the add button. */
@@ -102,7 +107,8 @@ export function RuleTable<R extends { readonly key: string }>({
                     <td key={column.field}>
                       {column.cell(rule, {
                         label: `${column.header}, ${rowName} ${n}`,
-                        error: problemFor(`${problemPath}[${index}].${column.field}`),
+                        error: problemFor(`${problemPath}[${index}].${column.field}`, `${rule.key}.${column.field}`),
+                        touch: () => onTouch(`${rule.key}.${column.field}`),
                         update: (change) => update(rule.key, change),
                         focusTarget: focus.target(rule.key),
                       })}

@@ -7,7 +7,9 @@ export function SaveBar<D>({ editor, label }: { editor: ConfigEditor<D>; label: 
   const problems = editor.parsed.ok ? 0 : editor.parsed.error.length;
   const hint =
     problems > 0
-      ? `Fix ${problems === 1 ? 'the problem' : `the ${problems} problems`} marked above to save.`
+      ? editor.attempted
+        ? `Fix ${problems === 1 ? 'the problem' : `the ${problems} problems`} marked above to save.`
+        : `${problems === 1 ? 'A field needs' : `${problems} fields need`} a value or a fix before saving.`
       : editor.dirty
         ? 'Unsaved changes.'
         : 'All changes saved.';
@@ -23,7 +25,8 @@ export function SaveBar<D>({ editor, label }: { editor: ConfigEditor<D>; label: 
         aria-describedby={hintId}
         aria-busy={editor.saving || undefined}
         onClick={() => {
-          if (editor.canSave) void editor.save();
+          // Unavailable while invalid, but pressing it marks the problems (and sends nothing).
+          if (editor.canSave || !editor.parsed.ok) void editor.save();
         }}
       >
         {editor.saving ? 'Saving…' : label}

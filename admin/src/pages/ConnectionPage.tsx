@@ -38,6 +38,11 @@ export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
   const [busy, setBusy] = useState<'saving' | 'testing' | null>(null);
   const [failure, setFailure] = useState<{ title: string; failure: ApiFailure } | null>(null);
   const [testResult, setTestResult] = useState<ConnectionTestResult | null>(null);
+  // A field's error shows once it lost focus, or once a save was attempted: not while it is first typed.
+  const [touched, setTouched] = useState<ReadonlySet<keyof ConnectionDraft>>(() => new Set());
+  const [attempted, setAttempted] = useState(false);
+  const shown = (field: keyof ConnectionDraft, error: string | undefined) => (attempted || touched.has(field) ? error : undefined);
+  const touch = (field: keyof ConnectionDraft) => () => setTouched((current) => (current.has(field) ? current : new Set([...current, field])));
 
   const set = (change: Partial<ConnectionDraft>) => setDraft((current) => ({ ...current, ...change }));
 
@@ -63,6 +68,8 @@ export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
   ].filter((name): name is string => typeof name === 'string');
 
   const save = async () => {
+    if (busy) return;
+    setAttempted(true);
     if (!canSave) return;
     setBusy('saving');
     setFailure(null);
@@ -120,7 +127,8 @@ export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
         <TextField
           label="Account SID"
           value={draft.accountSid}
-          error={draft.accountSid === '' ? undefined : sidError}
+          error={shown('accountSid', sidError)}
+          onBlur={touch('accountSid')}
           onChange={(accountSid) => set({ accountSid })}
         />
         <TextField
@@ -128,7 +136,8 @@ export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
           type="password"
           autoComplete="new-password"
           value={draft.authToken}
-          error={tokenError}
+          error={shown('authToken', tokenError)}
+          onBlur={touch('authToken')}
           hint={shop.connection.authTokenSet ? 'A token is saved; leave this blank to keep it.' : 'Shown next to the Account SID in impact.com.'}
           onChange={(authToken) => set({ authToken })}
         />
@@ -136,7 +145,8 @@ export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
           label="Program id"
           inputMode="numeric"
           value={draft.campaignId}
-          error={campaignError}
+          error={shown('campaignId', campaignError)}
+          onBlur={touch('campaignId')}
           hint="The program's (campaign's) id in impact.com."
           onChange={(campaignId) => set({ campaignId })}
         />
@@ -144,7 +154,8 @@ export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
           label="Action tracker id"
           inputMode="numeric"
           value={draft.actionTrackerId}
-          error={trackerError}
+          error={shown('actionTrackerId', trackerError)}
+          onBlur={touch('actionTrackerId')}
           hint="The event type sales are reported as."
           onChange={(actionTrackerId) => set({ actionTrackerId })}
         />

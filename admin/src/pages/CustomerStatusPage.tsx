@@ -46,6 +46,7 @@ const COLUMNS: readonly RuleColumn<TagRuleDraft>[] = [
         inputRef={cell.focusTarget}
         value={rule.tag}
         error={cell.error}
+          onBlur={cell.touch}
         onChange={(tag) => cell.update({ tag })}
       />
     ),
@@ -54,7 +55,8 @@ const COLUMNS: readonly RuleColumn<TagRuleDraft>[] = [
     header: 'Status sent',
     field: 'status',
     cell: (rule, cell) => (
-      <TextField label={cell.label} labelHidden value={rule.status} error={cell.error} onChange={(status) => cell.update({ status })} />
+      <TextField label={cell.label} labelHidden value={rule.status} error={cell.error}
+          onBlur={cell.touch} onChange={(status) => cell.update({ status })} />
     ),
   },
 ];
@@ -78,6 +80,7 @@ function CustomerStatusEditor({ api, config, onShopChange }: PageProps & { confi
           value={draft.new}
           hint="Leave blank to send no status for first orders."
           error={editor.problemFor('customerStatus.new')}
+          onBlur={() => editor.touch('customerStatus.new')}
           onChange={(value) => editor.setDraft((current) => ({ ...current, new: value }))}
         />
         <TextField
@@ -85,6 +88,7 @@ function CustomerStatusEditor({ api, config, onShopChange }: PageProps & { confi
           value={draft.returning}
           hint="Leave blank to send no status for repeat orders."
           error={editor.problemFor('customerStatus.returning')}
+          onBlur={() => editor.touch('customerStatus.returning')}
           onChange={(value) => editor.setDraft((current) => ({ ...current, returning: value }))}
         />
       </div>
@@ -98,6 +102,7 @@ function CustomerStatusEditor({ api, config, onShopChange }: PageProps & { confi
         newRow={newTagRule}
         problemPath="customerStatus.rules"
         problemFor={editor.problemFor}
+        onTouch={editor.touch}
         empty="No tag rules yet."
       />
       <SaveBar editor={editor} label="Save customer status" />

@@ -40,6 +40,7 @@ function PromoCodesEditor({ api, config, onShopChange }: PageProps & { config: T
           value={rule.match}
           options={MATCH_OPTIONS}
           error={cell.error}
+          onBlur={cell.touch}
           onChange={(match) => cell.update({ match })}
         />
       ),
@@ -54,6 +55,7 @@ function PromoCodesEditor({ api, config, onShopChange }: PageProps & { config: T
           inputRef={cell.focusTarget}
           value={rule.code}
           error={cell.error}
+          onBlur={cell.touch}
           onChange={(code) => cell.update({ code })}
         />
       ),
@@ -69,6 +71,7 @@ function PromoCodesEditor({ api, config, onShopChange }: PageProps & { config: T
           value={rule.partnerId}
           disabled={rule.exclude}
           error={cell.error}
+          onBlur={cell.touch}
           onChange={(partnerId) => cell.update({ partnerId })}
         />
       ),
@@ -85,6 +88,7 @@ function PromoCodesEditor({ api, config, onShopChange }: PageProps & { config: T
           value={rule.actionTrackerId}
           disabled={rule.exclude}
           error={cell.error}
+          onBlur={cell.touch}
           onChange={(actionTrackerId) => cell.update({ actionTrackerId })}
         />
       ),
@@ -98,6 +102,7 @@ function PromoCodesEditor({ api, config, onShopChange }: PageProps & { config: T
           labelHidden
           checked={rule.exclude}
           error={cell.error}
+          onBlur={cell.touch}
           // An excluded code credits nobody, so its partner and tracker go with it.
           onChange={(exclude) => cell.update(exclude ? { exclude, partnerId: '', actionTrackerId: '' } : { exclude })}
         />
@@ -121,6 +126,7 @@ function PromoCodesEditor({ api, config, onShopChange }: PageProps & { config: T
         newRow={emptyPromoRule}
         problemPath="promoCodes"
         problemFor={editor.problemFor}
+        onTouch={editor.touch}
         empty="No promo-code mappings yet. Add one, or import a CSV file."
         actions={<PromoCsv editor={editor} config={config} />}
       />

@@ -62,6 +62,7 @@ const COLUMNS: readonly RuleColumn<SkuRuleDraft>[] = [
         value={rule.match}
         options={MATCH_OPTIONS}
         error={cell.error}
+          onBlur={cell.touch}
         onChange={(match) => cell.update({ match })}
       />
     ),
@@ -76,6 +77,7 @@ const COLUMNS: readonly RuleColumn<SkuRuleDraft>[] = [
         inputRef={cell.focusTarget}
         value={rule.sku}
         error={cell.error}
+          onBlur={cell.touch}
         onChange={(sku) => cell.update({ sku })}
       />
     ),
@@ -90,6 +92,7 @@ const COLUMNS: readonly RuleColumn<SkuRuleDraft>[] = [
         value={rule.category}
         disabled={rule.exclude}
         error={cell.error}
+          onBlur={cell.touch}
         onChange={(category) => cell.update({ category })}
       />
     ),
@@ -103,6 +106,7 @@ const COLUMNS: readonly RuleColumn<SkuRuleDraft>[] = [
         labelHidden
         checked={rule.exclude}
         error={cell.error}
+          onBlur={cell.touch}
         onChange={(exclude) => cell.update(exclude ? { exclude, category: '' } : { exclude })}
       />
     ),
@@ -133,6 +137,7 @@ function SkuRulesEditor({ api, config, onShopChange }: PageProps & { config: Tra
         newRow={newSkuRule}
         problemPath="skus"
         problemFor={editor.problemFor}
+        onTouch={editor.touch}
         empty="No SKU rules yet: every product is sent with the default category."
       />
       <TextField
@@ -140,6 +145,7 @@ function SkuRulesEditor({ api, config, onShopChange }: PageProps & { config: Tra
         value={editor.draft.defaultCategory}
         hint="Sent for products no rule gives a category."
         error={editor.problemFor('defaultCategory')}
+          onBlur={() => editor.touch('defaultCategory')}
         onChange={(value) => editor.setDraft((draft) => ({ ...draft, defaultCategory: value }))}
       />
       <SaveBar editor={editor} label="Save SKU rules" />
