@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeAdminServer, savedConfig } from './fake-platform.ts';
@@ -92,6 +93,20 @@ describe('Promo codes page', () => {
     expect(screen.getByText('give a partner id or an action tracker id, or mark the code excluded')).toBeTruthy();
     expect(hint()).toBe('Fix the 2 problems marked above to save.');
     expect(messages().textContent).toBe('Not saved: fix the 2 problems marked above.');
+  });
+
+  it('scrolls a wide table inside the page and shows a long code in full on hover', async () => {
+    const long = 'SPRING-SALE-2026-PARTNER-NEWSLETTER-EXCLUSIVE-40-PERCENT';
+    const server = new FakeAdminServer({ config: savedConfig({ promoCodes: [{ match: 'exact', code: long, partnerId: '111' }] }) });
+    await renderAdmin(server, 'Promo codes');
+
+    const table = screen.getByRole('table', { name: 'Promo-code mappings' });
+    expect(table.parentElement?.className).toBe('table-scroll');
+    expect(codeInput(1).getAttribute('title')).toBe(long);
+    expect(within(table).getByRole('button', { name: 'Delete mapping 1' })).toBeTruthy();
+    const css = readFileSync(['src/admin.css', 'admin/src/admin.css'].find((path) => existsSync(path)) ?? 'src/admin.css', 'utf8');
+    expect(css).toMatch(/\.table-scroll \{[^}]*overflow-x: auto/);
+    expect(css).not.toMatch(/min-width: 8rem/);
   });
 
   it('previews which partner a code credits, from the unsaved mappings', async () => {

@@ -162,6 +162,16 @@ describe('Recent actions page', () => {
     expect(sent.getByText('Conversion: Sent')).toBeTruthy();
   });
 
+  it('puts the wide table in a named region that scrolls by keyboard', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    server.actions = [action({ platformOrderId: '5512409042', orderNumber: '4242' })];
+    await renderAdmin(server, 'Recent actions');
+
+    const region = await screen.findByRole('region', { name: 'Recent actions table' });
+    expect(region.tabIndex).toBe(0);
+    expect(within(region).getByRole('table', { name: 'Recent actions' })).toBeTruthy();
+  });
+
   it('names an order by its number, with the platform id beside it', async () => {
     const server = new FakeAdminServer({ config: savedConfig() });
     server.actions = [action({ platformOrderId: '5512409042', orderNumber: '4242' })];

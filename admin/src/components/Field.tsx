@@ -62,6 +62,7 @@ export function TextField({
   autoComplete,
   inputMode,
   placeholder,
+  title,
 }: FieldBase & {
   value: string;
   onChange: (value: string) => void;
@@ -70,6 +71,8 @@ export function TextField({
   autoComplete?: string;
   inputMode?: 'numeric' | 'text';
   placeholder?: string;
+  /** Shown on hover: the whole value, where the box is narrower than a long code. */
+  title?: string | undefined;
 }) {
   const id = useId();
   return (
@@ -83,6 +86,7 @@ export function TextField({
         autoComplete={autoComplete ?? 'off'}
         inputMode={inputMode}
         placeholder={placeholder}
+        title={title}
         spellCheck={false}
         {...messageProps(id, hint, error)}
         onBlur={onBlur}

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { EmptyState } from './LoadState.tsx';
+import { TableScroll } from './TableScroll.tsx';
 import { useRowFocus } from './useRowFocus.ts';
 
 /** What a column's cell gets to render one rule's field. */
@@ -82,6 +83,7 @@ export function RuleTable<R extends { readonly key: string }>({
       {rows.length === 0 ? (
         <EmptyState>{empty}</EmptyState>
       ) : (
+        <TableScroll>
         <table className="rules">
           <caption className="visually-hidden">{caption}</caption>
           <thead>
@@ -124,6 +126,7 @@ export function RuleTable<R extends { readonly key: string }>({
             })}
           </tbody>
         </table>
+        </TableScroll>
       )}
       <div className="toolbar">
         <button type="button" ref={focus.target('add')} onClick={add}>

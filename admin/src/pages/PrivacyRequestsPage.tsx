@@ -4,6 +4,7 @@ import type { ApiFailure } from '../api.ts';
 import { useAnnounce } from '../components/Announcer.tsx';
 import { downloadText } from '../components/download.ts';
 import { EmptyState, ErrorAlert, Loading } from '../components/LoadState.tsx';
+import { TableScroll } from '../components/TableScroll.tsx';
 import type { PageProps } from './page-props.ts';
 
 type Load = { state: 'loading' } | { state: 'failed'; failure: ApiFailure } | { state: 'loaded'; exports: readonly AdminDataRequest[] };
@@ -52,7 +53,11 @@ export function PrivacyRequestsPage({ api }: PageProps) {
       {load.state === 'loading' && <Loading label="Loading privacy requests…" />}
       {load.state === 'failed' && <ErrorAlert title="Privacy requests could not be loaded." failure={load.failure} onRetry={() => void fetchRequests()} />}
       {load.state === 'loaded' &&
-        (load.exports.length === 0 ? <EmptyState>No data requests yet.</EmptyState> : <RequestsTable exports={load.exports} onDownload={download} />)}
+        (load.exports.length === 0 ? <EmptyState>No data requests yet.</EmptyState> : (
+            <TableScroll label="Privacy requests table">
+              <RequestsTable exports={load.exports} onDownload={download} />
+            </TableScroll>
+          ))}
     </section>
   );
 }

@@ -54,6 +54,7 @@ function PromoCodesEditor({ api, config, onShopChange }: PageProps & { config: T
           labelHidden
           inputRef={cell.focusTarget}
           value={rule.code}
+          title={rule.code === '' ? undefined : rule.code}
           error={cell.error}
           onBlur={cell.touch}
           onChange={(code) => cell.update({ code })}

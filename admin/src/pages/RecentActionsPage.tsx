@@ -2,6 +2,7 @@ import type { AdminAction, AdminDelivery } from '@cartrelay/core/admin-contract'
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiFailure } from '../api.ts';
 import { EmptyState, ErrorAlert, Loading } from '../components/LoadState.tsx';
+import { TableScroll } from '../components/TableScroll.tsx';
 import type { PageProps } from './page-props.ts';
 
 const LIMIT = 50;
@@ -90,7 +91,9 @@ export function RecentActionsPage({ api }: PageProps) {
         (load.actions.length === 0 ? (
           <EmptyState>No orders yet: they appear here once your store sends its first order.</EmptyState>
         ) : (
-          <ActionsTable actions={load.actions} />
+          <TableScroll label="Recent actions table">
+            <ActionsTable actions={load.actions} />
+          </TableScroll>
         ))}
     </section>
   );
@@ -144,7 +147,7 @@ function ActionsTable({ actions }: { actions: readonly AdminAction[] }) {
             <td>
               {action.lateClickId ? (
                 <>
-                  <code>{action.lateClickId.clickId}</code>
+                  <code className="wrap">{action.lateClickId.clickId}</code>
                   <span className="muted">
                     {' '}
                     ({action.lateClickId.source}, {formatTime(action.lateClickId.capturedAt)})

@@ -76,6 +76,7 @@ const COLUMNS: readonly RuleColumn<SkuRuleDraft>[] = [
         labelHidden
         inputRef={cell.focusTarget}
         value={rule.sku}
+        title={rule.sku === '' ? undefined : rule.sku}
         error={cell.error}
           onBlur={cell.touch}
         onChange={(sku) => cell.update({ sku })}
