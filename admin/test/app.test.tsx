@@ -11,6 +11,7 @@ describe('Admin app', () => {
     render(<AdminApp platform={server.platform} />);
 
     expect(screen.getByText('Loading your settings…').closest('[aria-busy="true"]')).toBeTruthy();
+    expect(screen.getByText('Loading your settings…').closest('[role="status"]')).toBeTruthy();
     expect(screen.queryByRole('tablist')).toBeNull();
     release();
     expect(await screen.findByRole('tablist', { name: 'CartRelay settings' })).toBeTruthy();

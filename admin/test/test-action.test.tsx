@@ -18,6 +18,18 @@ describe('Test action page', () => {
     expect(server.requestsTo('POST /test-action')).toHaveLength(1);
   });
 
+  it('is unavailable, saying why, until the connection and program are saved', async () => {
+    const server = new FakeAdminServer({ config: null });
+    const { user } = await renderAdmin(server, 'Test action');
+
+    const button = screen.getByRole('button', { name: 'Send test conversion' });
+    expect(document.getElementById(button.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
+      'Save your connection and program id first (Connection page).',
+    );
+    await expectUnavailable(user, button, server, 'POST /test-action');
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('keeps focus on the button while sending, and sends once', async () => {
     const server = new FakeAdminServer({ config: savedConfig() });
     const { user } = await renderAdmin(server, 'Test action');

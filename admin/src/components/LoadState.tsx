@@ -4,7 +4,7 @@ import { describeProblem } from '../problem-labels.ts';
 
 export function Loading({ label }: { label: string }) {
   return (
-    <div className="loading" aria-busy="true">
+    <div className="loading" role="status" aria-busy="true">
       <span className="spinner" aria-hidden="true" />
       <span>{label}</span>
     </div>

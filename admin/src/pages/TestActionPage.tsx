@@ -1,5 +1,5 @@
 import type { TestActionResult } from '@cartrelay/core/admin-contract';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { ApiFailure } from '../api.ts';
 import { useAnnounce } from '../components/Announcer.tsx';
 import { ErrorAlert } from '../components/LoadState.tsx';
@@ -15,10 +15,13 @@ export function describeTestAction(result: TestActionResult): string {
 export function TestActionPage({ api, shop }: PageProps) {
   const announce = useAnnounce();
   const [sending, setSending] = useState(false);
+  const reasonId = useId();
+  // Nothing can be sent before the credentials and the program are saved: say so rather than fail.
+  const ready = shop.config !== null && shop.connection.accountSid !== null && shop.connection.authTokenSet;
   const [result, setResult] = useState<{ ok: true; value: TestActionResult } | { ok: false; error: ApiFailure } | null>(null);
 
   const send = async () => {
-    if (sending) return;
+    if (sending || !ready) return;
     setSending(true);
     setResult(null);
     const answer = await api.sendTestAction();
@@ -34,8 +37,14 @@ export function TestActionPage({ api, shop }: PageProps) {
         Sends a test conversion of 1.00 to impact.com with the saved settings, so you can see it arrive. It is reversed
         automatically (reason TEST_ACTION) an hour later.
       </p>
-      {!shop.config && <p className="notice">Save your connection and program id first.</p>}
-      <button type="button" className="primary" aria-disabled={sending ? 'true' : undefined} aria-busy={sending || undefined} onClick={() => void send()}>
+      {!ready && (
+        <p id={reasonId} className="notice">
+          Save your connection and program id first (Connection page).
+        </p>
+      )}
+      <button type="button" className="primary" aria-disabled={sending || !ready ? 'true' : undefined}
+        aria-describedby={ready ? undefined : reasonId}
+        aria-busy={sending || undefined} onClick={() => void send()}>
         {sending ? 'Sending…' : 'Send test conversion'}
       </button>
       {result?.ok === true && <p className="result result-ok">{describeTestAction(result.value)}</p>}
