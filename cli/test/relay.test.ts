@@ -208,7 +208,7 @@ describe('cartrelay serve', () => {
     expect(await run(['shops', 'add', '--platform', 'woocommerce', '--shop', 'https://other.example', '--impact-account-sid', 'x', '--impact-auth-token', 'y', '--config', example('tracking.json')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--webhook-secret is required/) });
     const badConfig = join(env.CARTRELAY_DATA_DIR!, 'bad.json');
     await writeFile(badConfig, JSON.stringify({ version: 1, program: { campaignId: 'x', actionTrackerId: '1' } }));
-    expect(await run(['shops', 'config-set', '--shop', 'abc123', '--config', badConfig])).toMatchObject({ code: 2, stderr: expect.stringMatching(/program\.campaignId: campaignId must be a number/) });
+    expect(await run(['shops', 'config-set', '--shop', 'abc123', '--config', badConfig])).toMatchObject({ code: 2, stderr: expect.stringMatching(/program\.campaignId: must be a number of 1 to 10 digits/) });
     expect(JSON.parse((await run(['shops', 'config-get', '--shop', 'abc123'])).stdout).program).toEqual({ campaignId: '12345', actionTrackerId: '67890' });
   });
 });
