@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TrackingConfigSchema } from '../config/tracking-config.ts';
+import type { CustomerDataExport } from '../store/store.ts';
 
 /**
  * The admin API's contract: JSON over HTTP under `/api/admin`, the same for every store app. The
@@ -101,25 +102,10 @@ export interface AdminAction {
 
 /**
  * One customer data request (Shopify's customers/data_request) and the export CartRelay made for it:
- * what it holds on the customer, for the merchant to hand over. Mirrors the store's
- * CustomerDataExport without importing it, so this file stays browser-safe.
+ * what it holds on the customer, for the merchant to hand over. The store's own type: a type-only
+ * import, erased from the browser bundle.
  */
-export interface AdminDataRequest {
-  /** The platform's id of the request; null when it sent none. */
-  readonly requestId: string | null;
-  /** When the request arrived, in epoch milliseconds. */
-  readonly createdAt: number;
-  readonly customerId: string | null;
-  /** The customer's orders in the ledger: what was sent to impact.com about them. */
-  readonly orders: ReadonlyArray<{
-    readonly platformOrderId: string;
-    readonly impactOrderId: string | null;
-    readonly status: string;
-    /** Fields sent to impact.com that identify the customer: CustomerId, CustomerEmail (a hash), IpAddress, UserAgent, ClickId. */
-    readonly sentFields: Readonly<Record<string, string>>;
-    readonly clickCapture: { readonly clickId: string; readonly ip: string | null; readonly userAgent: string | null } | null;
-  }>;
-}
+export type AdminDataRequest = CustomerDataExport;
 
 export interface AdminError {
   readonly error: string;
