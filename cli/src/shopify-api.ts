@@ -2,7 +2,7 @@ import type { Shopify } from '@cartrelay/shopify/app';
 import type { Env } from './env.ts';
 
 /** The Shopify settings, when all three are given: the app's client id, secret and public URL. */
-export function shopifyAppSettings(env: Env): { apiKey: string; apiSecret: string; appUrl: string } | null {
+function shopifyAppSettings(env: Env): { apiKey: string; apiSecret: string; appUrl: string } | null {
   if (!env.SHOPIFY_API_KEY || !env.SHOPIFY_API_SECRET || !env.SHOPIFY_APP_URL) return null;
   return { apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET, appUrl: env.SHOPIFY_APP_URL };
 }

@@ -160,11 +160,6 @@ export class ShopDirectory {
     await this.#store.releaseWebhooks(id, now);
   }
 
-  async setActive(id: number, active: boolean, now = Date.now()): Promise<void> {
-    await this.#store.updateShop(id, { active }, now);
-    this.#forget();
-  }
-
   #forget(): void {
     this.#byKey.clear();
     this.#byId.clear();
