@@ -116,9 +116,11 @@ export function createShopifyApp(options: ShopifyAppOptions): ShopifyApp {
     }
     // Checked before anything is installed: a refused request changes nothing.
     if (expectedShop !== null && shop !== expectedShop) return err('the session token is for another shop');
-    const known = await shops.find('shopify', shop, now());
-    const session = await sessions.loadSession(shopify.session.getOfflineId(shop));
-    if (options.exchange === 'when_needed' && known?.active && known.accessToken && session?.accessToken) return ok(shop);
+    if (options.exchange === 'when_needed') {
+      // An installed shop holds its token: the install stores it with the session, an uninstall drops both.
+      const known = await shops.find('shopify', shop, now());
+      if (known?.active && known.accessToken) return ok(shop);
+    }
     try {
       const exchanged = await shopify.auth.tokenExchange({ shop, sessionToken, requestedTokenType: RequestedTokenType.OfflineAccessToken });
       await install(exchanged.session);
