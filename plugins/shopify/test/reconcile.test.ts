@@ -96,7 +96,7 @@ describe('the cost budget', () => {
   });
 
   it('throttles against the fake bucket end to end', async () => {
-    const client = await start({ maximumAvailable: 150, restoreRate: 1000 });
+    const client = await start({ maximumAvailable: 150, restoreRate: 100 });
     fake.addOrder(shop, order(1, '2026-03-01T10:00:00Z'));
     fake.addOrder(shop, order(2, '2026-03-01T11:00:00Z'));
     fake.drainBucket(shop);
