@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import express from 'express';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSecretBox, generateSecretKey, parseSecretKey } from '../crypto/secret-box.ts';
 import { createImpactClient } from '../delivery/impact-client.ts';
 import { err, ok } from '../result.ts';
 import { ShopDirectory } from '../shops/shop-directory.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
+import { aSecretBox } from '../testing/builders.ts';
 import { type FakeImpact, startFakeImpact } from '../testing/fake-impact.ts';
 import { createAdminRouter } from './admin-router.ts';
 import { ADMIN_API_BASE } from './contract.ts';
@@ -27,9 +27,10 @@ describe('admin API', () => {
 
   beforeEach(async () => {
     fake = await startFakeImpact({ accounts: { IRmerchant01: 'secret-token' } });
-    store = await openStore({ dataDir: mkdtempSync(join(tmpdir(), 'cartrelay-admin-')) });
-    shops = new ShopDirectory(store, createSecretBox(parseSecretKey(generateSecretKey())!), { cacheMs: 0 });
-    await shops.install({ platform: 'test', shopKey: 'a.example', accessToken: null }, now);
+    const box = aSecretBox();
+    store = await openStore({ dataDir: mkdtempSync(join(tmpdir(), 'cartrelay-admin-')), box });
+    shops = new ShopDirectory(store, box, { cacheMs: 0 });
+    await shops.install({ platform: 'test', shopKey: 'a.example' }, now);
     const app = express();
     app.use(
       ADMIN_API_BASE,
@@ -41,7 +42,7 @@ describe('admin API', () => {
         now: () => now,
         authenticate: async (req) => {
           const key = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
-          return key ? ok({ platform: 'test', shopKey: key }) : err('missing token');
+          return key ? ok({ platform: 'test', shopKey: key }) : err({ message: 'missing token' });
         },
       }),
     );

@@ -1,14 +1,17 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { ZodType } from 'zod';
+import { type ClickCaptures, findOrderClickCapture } from '../captures/click-captures.ts';
 import type { TrackingConfig } from '../config/tracking-config.ts';
 import { parseTrackingConfig } from '../config/tracking-config.ts';
 import type { ImpactClient } from '../delivery/impact-client.ts';
+import type { DeliveryListing, DeliveryOutbox } from '../delivery/outbox.ts';
 import { lateClickCapture } from '../ledger/late-click.ts';
 import { planTestAction } from '../ledger/test-action.ts';
+import type { PersonalData } from '../privacy/personal-data.ts';
 import type { Result } from '../result.ts';
 import type { Shop, ShopDirectory } from '../shops/shop-directory.ts';
-import type { DeliveryListing, Store } from '../store/store.ts';
+import type { RelayQueries } from '../store/relay-queries.ts';
 import { fieldProblems } from '../validation/format-issues.ts';
 import {
   type AdminAction,
@@ -26,15 +29,25 @@ export interface AdminIdentity {
   readonly shopKey: string;
 }
 
+/** Why nobody is asking: answered 401 with the message, and with the platform's own headers. */
+export interface AdminAuthFailure {
+  readonly message: string;
+  /** E.g. Shopify's X-Shopify-Retry-Invalid-Session-Request, which makes App Bridge retry with a fresh token. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
 /**
  * The platform's half of the admin API: it reads its own credentials from the request (a Shopify
  * session token, a BigCommerce signed payload…) and says which shop is asking, or why nobody is.
  */
-export type AdminAuthenticator = (req: Request) => Promise<Result<AdminIdentity, string>>;
+export type AdminAuthenticator = (req: Request) => Promise<Result<AdminIdentity, AdminAuthFailure>>;
+
+/** What the admin API reads and queues: orders and deliveries, click captures, data-request exports, test actions. */
+export type AdminStore = Pick<RelayQueries, 'listOrders' | 'listDeliveries'> & Pick<ClickCaptures, 'findClickCapture'> & Pick<PersonalData, 'listCustomerDataExports'> & Pick<DeliveryOutbox, 'enqueueDeliveries'>;
 
 export interface AdminRouterOptions {
   readonly shops: ShopDirectory;
-  readonly store: Store;
+  readonly store: AdminStore;
   readonly impact: ImpactClient;
   readonly authenticate: AdminAuthenticator;
   readonly logger: Logger;
@@ -63,7 +76,7 @@ export function createAdminRouter(options: AdminRouterOptions): express.Router {
     (handler: Handler) =>
     async (req: Request, res: Response): Promise<void> => {
       const identity = await options.authenticate(req);
-      if (!identity.ok) return fail(res, 401, identity.error);
+      if (!identity.ok) return fail(res.set(identity.error.headers ?? {}), 401, identity.error.message);
       const shop = await shops.find(identity.value.platform, identity.value.shopKey, now());
       if (!shop) return fail(res, 404, `${identity.value.platform} shop ${identity.value.shopKey} is not installed`);
       await handler(req, res, shop);
@@ -170,13 +183,14 @@ function adminShop(shop: Shop): AdminShop {
 }
 
 /** The shop's recent orders and test actions as the merchant sees them: each with its deliveries and impact.com's answers. */
-async function listActions(store: Store, shop: Shop, limit: number): Promise<AdminAction[]> {
+async function listActions(store: AdminStore, shop: Shop, limit: number): Promise<AdminAction[]> {
   const orders = await store.listOrders(shop.id, { limit });
   const fromOrders = await Promise.all(
     orders.map(async (order): Promise<AdminAction> => {
       const deliveries = await store.listDeliveries(shop.id, { orderRef: order.id });
       const conversion = deliveries.find((d) => d.kind === 'conversion');
-      const late = conversion ? lateClickCapture(conversion.fields, await store.findClickCapture(shop.id, order.platformOrderId, order.checkoutToken)) : null;
+      const capture = conversion ? await findOrderClickCapture(store, shop.id, order) : null;
+      const late = conversion ? lateClickCapture(conversion.fields, capture) : null;
       return {
         source: 'order',
         platformOrderId: order.platformOrderId,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TrackingConfigSchema } from '../config/tracking-config.ts';
-import type { CustomerDataExport } from '../store/store.ts';
+import type { CustomerDataExport } from '../privacy/personal-data.ts';
 
 /**
  * The admin API's contract: JSON over HTTP under `/api/admin`, the same for every store app. The

@@ -1,3 +1,3 @@
 export * from './contract.ts';
-export { type AdminAuthenticator, type AdminIdentity, type AdminRouterOptions, createAdminRouter } from './admin-router.ts';
+export { type AdminAuthFailure, type AdminAuthenticator, type AdminIdentity, type AdminRouterOptions, createAdminRouter } from './admin-router.ts';
 export { type CodePreview, previewPromoCode } from './preview-code.ts';

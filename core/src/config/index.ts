@@ -1,3 +1,5 @@
+export { CONFIG_LIMITS } from './limits.ts';
+export { readStoredTrackingConfig } from './stored-config.ts';
 export {
   type PromoCodeRule,
   type SkuRule,

@@ -27,6 +27,8 @@ describe('TrackingConfig', () => {
         defaultCategory: 'general',
         testOrders: 'skip',
         emailHash: 'sha1',
+        sendIpAddress: false,
+        sendUserAgent: false,
       },
     });
   });
@@ -52,6 +54,8 @@ describe('TrackingConfig', () => {
       defaultCategory: 'general',
       testOrders: 'skip',
       emailHash: 'sha1',
+      sendIpAddress: true,
+      sendUserAgent: false,
     };
     const parsed = parseTrackingConfig(full);
     expect(parsed.ok && parsed.value).toEqual(full);
@@ -77,6 +81,7 @@ describe('TrackingConfig', () => {
     ['an empty code', { ...minimal, promoCodes: [{ match: 'exact', code: '  ', partnerId: '1' }] }, /^promoCodes\[0\]\.code: must not be empty/],
     ['a bad click id parameter', { ...minimal, clickIdParam: 'a b' }, /^clickIdParam: /],
     ['an unknown email hash', { ...minimal, emailHash: 'md5' }, /^emailHash: /],
+    ['an IP address switch that is not a boolean', { ...minimal, sendIpAddress: 'yes' }, /^sendIpAddress: /],
   ])('rejects %s, naming the field', (_name, input, message) => {
     expect(problemsOf(input)).toMatch(message);
   });

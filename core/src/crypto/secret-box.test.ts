@@ -1,3 +1,4 @@
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createSecretBox, generateSecretKey, parseSecretKey } from './secret-box.ts';
 
@@ -10,6 +11,17 @@ describe('SecretBox', () => {
     expect(sealed.startsWith('v1.')).toBe(true);
     expect(sealed).not.toContain('impact-auth-token-123');
     expect(box.open(sealed)).toBe('impact-auth-token-123');
+  });
+
+  it('round-trips any text, and opens what was sealed with the key as bytes (the format stays v1)', () => {
+    const box = createSecretBox(key);
+    const body = JSON.stringify({ name: 'Zoë Ünal 山田 🛒', note: 'x'.repeat(70_000) });
+    expect(box.open(box.seal(body))).toBe(body);
+    expect(box.open(box.seal(''))).toBe('');
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    const ciphertext = Buffer.concat([cipher.update('sealed before', 'utf8'), cipher.final()]);
+    expect(box.open(`v1.${Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64')}`)).toBe('sealed before');
   });
 
   it('uses a fresh IV each time', () => {

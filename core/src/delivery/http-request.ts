@@ -10,8 +10,11 @@ export interface HttpAnswer {
 /**
  * A plain HTTP client over node:http(s) with kept-alive connections: the delivery path sends
  * thousands of small requests, where fetch's stream machinery costs more than the request itself.
+ * `timeoutMs` is the whole exchange's deadline (connect, send, answer), not an idle timeout: a server
+ * that trickles bytes cannot hold a lane. Answers over `maxResponseBytes` are cut off as errors.
  */
-export function createHttpClient(options: { timeoutMs: number; maxSockets?: number }) {
+export function createHttpClient(options: { timeoutMs: number; maxSockets?: number; maxResponseBytes?: number }) {
+  const maxResponseBytes = options.maxResponseBytes ?? 1024 * 1024;
   const agents = {
     'http:': new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 }),
     'https:': new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 }),
@@ -29,8 +32,14 @@ export function createHttpClient(options: { timeoutMs: number; maxSockets?: numb
         },
         (res) => {
           const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          let received = 0;
+          res.on('data', (chunk: Buffer) => {
+            received += chunk.length;
+            if (received > maxResponseBytes) req.destroy(new Error(`answer larger than ${maxResponseBytes} bytes`));
+            else chunks.push(chunk);
+          });
           res.on('end', () => {
+            clearTimeout(deadline);
             const headers: Record<string, string> = {};
             for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
             resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
@@ -38,8 +47,11 @@ export function createHttpClient(options: { timeoutMs: number; maxSockets?: numb
           res.on('error', reject);
         },
       );
-      req.setTimeout(options.timeoutMs, () => req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
-      req.on('error', reject);
+      const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+      req.on('error', (error) => {
+        clearTimeout(deadline);
+        reject(error);
+      });
       req.end(body);
     });
 }

@@ -1,6 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeImpact, startFakeImpact } from '../testing/fake-impact.ts';
-import { type ImpactClient, createImpactClient } from './impact-client.ts';
+import { type ImpactClient, createImpactClient, submissionUrl } from './impact-client.ts';
 import { DEFAULT_RETRY_POLICY, decideOutcome, rateLimitResetAt } from './retry-policy.ts';
 
 const credentials = { accountSid: 'IRtest1', authToken: 'token-1' };
@@ -52,6 +54,42 @@ describe('impact.com client against the fake', () => {
     const again = await client.send(conversion, credentials);
     expect(fake.actions.size).toBe(1);
     expect(again.kind === 'queued' && (await client.getSubmission(again.queuedUri!, credentials))).toMatchObject({ kind: 'error', errors: [{ code: 'DUPLICATE_ORDER_ID' }] });
+  });
+
+  it('follows only submission addresses under the base URL: its credentials go nowhere else', async () => {
+    for (const elsewhere of ['@attacker.example/Advertisers/IRtest1/APISubmissions/1', '//attacker.example/x', 'https://attacker.example/Advertisers/IRtest1/APISubmissions/1', 'x/../../y', '\\attacker.example']) {
+      expect(await client.getSubmission(elsewhere, credentials)).toMatchObject({ kind: 'not_followed' });
+    }
+    expect(fake.requests.filter((request) => request.method === 'GET')).toEqual([]);
+    expect(submissionUrl('https://api.impact.com', '/Advertisers/IR1/APISubmissions/A-1')?.href).toBe('https://api.impact.com/Advertisers/IR1/APISubmissions/A-1');
+    expect(submissionUrl('https://api.impact.com', 'https://api.impact.com/Advertisers/IR1/APISubmissions/A-1')?.href).toBe('https://api.impact.com/Advertisers/IR1/APISubmissions/A-1');
+    expect(submissionUrl('https://gw.example/impact', '/Advertisers/IR1/APISubmissions/A-1')?.href).toBe('https://gw.example/impact/Advertisers/IR1/APISubmissions/A-1');
+    expect(submissionUrl('https://gw.example/impact', 'https://gw.example/other/A-1')).toBeNull();
+    expect(submissionUrl('https://api.impact.com', 'https://user:pw@api.impact.com/x')).toBeNull();
+  });
+
+  it('cuts off an answer over a megabyte, and gives up on one that never ends, within its deadline', async () => {
+    const server = createServer((request, response) => {
+      if (request.url?.startsWith('/huge')) {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(`{"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`);
+      } else {
+        // Trickles a byte every 100 ms: never idle long, never done.
+        response.writeHead(200, { 'content-type': 'application/json' });
+        const timer = setInterval(() => response.write(' '), 100);
+        response.on('close', () => clearInterval(timer));
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const slow = createImpactClient({ baseUrl: base, timeoutMs: 500 });
+      expect(await slow.getSubmission('/huge/1', credentials)).toMatchObject({ kind: 'unavailable', error: expect.stringContaining('larger than') });
+      expect(await slow.getSubmission('/trickle/1', credentials)).toMatchObject({ kind: 'unavailable', error: expect.stringContaining('no answer within 500 ms') });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('tells a submission impact.com has no record of from one it cannot reach', async () => {

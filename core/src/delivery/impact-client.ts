@@ -28,6 +28,8 @@ export type SubmissionAnswer =
   | { readonly kind: 'error'; readonly errors: readonly unknown[] }
   /** 404: impact.com keeps submissions for 90 days; this one is gone (or never was). */
   | { readonly kind: 'not_found' }
+  /** The QueuedUri names no submission under the configured base URL: not followed (the credentials go nowhere else). */
+  | { readonly kind: 'not_followed'; readonly error: string }
   | { readonly kind: 'unavailable'; readonly error: string };
 
 export interface ImpactClient {
@@ -78,8 +80,10 @@ export function createImpactClient(options: { baseUrl: string; timeoutMs?: numbe
     },
 
     async getSubmission(queuedUri, credentials) {
+      const url = submissionUrl(baseUrl, queuedUri);
+      if (!url) return { kind: 'not_followed', error: `QueuedUri ${JSON.stringify(queuedUri.slice(0, 200))} is not a path under ${baseUrl}` };
       try {
-        const response = await http(new URL(baseUrl + queuedUri), { method: 'GET', headers: { authorization: authorization(credentials), accept: 'application/json' } });
+        const response = await http(url, { method: 'GET', headers: { authorization: authorization(credentials), accept: 'application/json' } });
         if (response.status === 404) return { kind: 'not_found' };
         if (response.status < 200 || response.status >= 300) return { kind: 'unavailable', error: `HTTP ${response.status}` };
         const submission = safeJson(response.body) as { Status?: string; ErrorType?: string; Errors?: unknown[]; errors?: unknown[] } | null;
@@ -93,6 +97,24 @@ export function createImpactClient(options: { baseUrl: string; timeoutMs?: numbe
       }
     },
   };
+}
+
+/**
+ * Where a submission is checked: impact.com answers a path (`/Advertisers/…/APISubmissions/…`), or a
+ * URL on its own origin. Joined as text, a value like `@other.host/…` would send the Basic credentials
+ * to another host; so only a path, or a URL of the base's origin, under the base's path, is followed.
+ */
+export function submissionUrl(baseUrl: string, queuedUri: string): URL | null {
+  const base = new URL(baseUrl);
+  const basePath = base.pathname.replace(/\/+$/, '');
+  let url: URL;
+  try {
+    url = /^\/(?![/\\])/.test(queuedUri) ? new URL(`${basePath}${queuedUri}`, base.origin) : new URL(queuedUri);
+  } catch {
+    return null;
+  }
+  if (url.origin !== base.origin || url.username || url.password || !url.pathname.startsWith(`${basePath}/`)) return null;
+  return url;
 }
 
 /** application/x-www-form-urlencoded, written directly: URLSearchParams copied every field first. */

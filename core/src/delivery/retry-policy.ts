@@ -1,4 +1,4 @@
-import type { DeliveryOutcome } from '../store/store.ts';
+import type { DeliveryOutcome } from './outbox.ts';
 import type { ImpactAnswer } from './impact-client.ts';
 
 /**
@@ -31,7 +31,7 @@ export function decideOutcome(answer: ImpactAnswer, attempts: number, now: numbe
   if (answer.kind === 'network_error') return retry(`network error: ${answer.error}`);
   const { status } = answer;
   // Rate limiting is the account's state, not this delivery's fault: it never counts as an attempt.
-  if (status === 429) return { ...later('HTTP 429 rate limited', rateLimitResetAt(answer.headers, now) ?? 0), uncounted: true };
+  if (status === 429) return { ...later('HTTP 429 rate limited', rateLimitResetAt(answer.headers, now) ?? 0), uncounted: true, wait: 'rate_limited' };
   // 401/403: credentials that may be fixed by the merchant; retried with backoff rather than dropped.
   if (status >= 500 || status === 408 || status === 401 || status === 403) return retry(`HTTP ${status}${answer.body ? `: ${oneLine(answer.body)}` : ''}`);
   return { status: 'rejected', error: `HTTP ${status}: ${oneLine(answer.body)}` };

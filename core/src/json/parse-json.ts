@@ -7,11 +7,29 @@ import { type Result, err, ok } from '../result.ts';
  * access, which matters on the webhook path.
  */
 export function parseJson(text: string): Result<unknown, string> {
+  let value: unknown;
   try {
-    return ok(JSON.parse(quoteLongIntegers(text)));
+    value = JSON.parse(quoteLongIntegers(text));
   } catch (error) {
     return err(error instanceof Error ? error.message : String(error));
   }
+  // Escaped NULs and lone surrogates are valid JSON that no database column takes as text (PostgreSQL
+  // refuses \u0000 outright): each becomes U+FFFD, here, before any value reaches a query. Rare, so the
+  // walk runs only when the text holds such an escape.
+  return ok(UNSTORABLE_ESCAPE.test(text) ? storable(value) : value);
+}
+
+const UNSTORABLE_ESCAPE = /\\u(0000|d[89a-f])/i;
+const REPLACEMENT = '\uFFFD';
+
+/** `value` with every string (keys too) made storable: NUL and unpaired surrogates replaced by U+FFFD. */
+function storable(value: unknown): unknown {
+  if (typeof value === 'string') return value.toWellFormed().replaceAll('\u0000', REPLACEMENT);
+  if (Array.isArray(value)) return value.map(storable);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [storable(key) as string, storable(inner)]));
+  }
+  return value;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ClickCapture } from '../store/store.ts';
+import type { ClickCapture } from '../captures/click-captures.ts';
 import { lateClickCapture } from './late-click.ts';
 
-const capture: ClickCapture = { shopId: 1, platformOrderId: 'P1', checkoutToken: null, clickId: 'PIXEL1', sharedId: null, source: 'pixel', ip: null, userAgent: null, capturedAt: 0 };
+const capture: ClickCapture = { shopId: 1, platformOrderId: 'P1', checkoutToken: 'tok1', clickId: 'PIXEL1', sharedId: null, source: 'pixel', ip: null, userAgent: null, capturedAt: 0 };
 
 describe('lateClickCapture', () => {
   it('is the capture when the conversion went without a click id', () => {

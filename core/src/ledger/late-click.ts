@@ -1,5 +1,5 @@
 import type { ConversionFields } from '../mapping/conversion.ts';
-import type { ClickCapture } from '../store/store.ts';
+import type { ClickCapture } from '../captures/click-captures.ts';
 
 /**
  * A click id captured for an order (a pixel's beacon) whose conversion went without any: it arrived

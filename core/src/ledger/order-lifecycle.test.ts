@@ -54,6 +54,21 @@ describe('order lifecycle', () => {
     ]);
   });
 
+  it('keeps a click id captured apart from the payload when the platform sends the order again without it', () => {
+    // BigCommerce sends no refund lines: its hooks name the order, fetched again whole, refunded quantities in it.
+    const captured = sale({ landingUrl: null, capturedClickId: 'CLICK-9', capturedClickSource: 'checkout script' });
+    const refetched = sale({ landingUrl: null, capturedClickId: null, refunds: [{ id: 'quantity_refunded', lines: [{ lineId: 'L1', quantity: 1 }] }] });
+    const { planned, entry } = replay([
+      { kind: 'order', order: captured },
+      { kind: 'order', order: refetched },
+    ]);
+    expect(planned).toEqual([
+      [{ kind: 'conversion', fields: expect.objectContaining({ ClickId: 'CLICK-9' }) }],
+      [{ kind: 'modification', fields: { ActionTrackerId: '67890', OrderId: '1001', Reason: 'ORDER_UPDATE', Sku: 'A', Quantity: '1' } }],
+    ]);
+    expect(entry.order).toMatchObject({ capturedClickId: 'CLICK-9', capturedClickSource: 'checkout script' });
+  });
+
   it('lists several changed SKUs as Sku, Sku2 …', () => {
     const { planned } = replay([
       { kind: 'order', order: sale() },

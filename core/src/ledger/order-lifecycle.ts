@@ -7,7 +7,8 @@ import type { CancelReason, Order, Refund } from '../order/order.ts';
 /**
  * The life of one order at impact.com, planned from what the ledger knows and what just arrived.
  * Pure: the store runs it inside the transaction that saves its result, so a webhook processed twice
- * (a crash, a redelivery) plans nothing twice. Quantities are absolute, so a modification repeated
+ * (a crash, a redelivery) plans nothing twice. The order it finds in the entry is the order as the
+ * ledger keeps it (kept-order.ts): no plain email, IP or user agent. Quantities are absolute, so a modification repeated
  * by a retry changes nothing.
  */
 
@@ -103,6 +104,11 @@ function mergeEvent(previous: LedgerEntry, event: OrderEvent, explain: string[])
     explain.push(`stale delivery: order state of ${incoming.updatedAt} is older than the known ${known.updatedAt}; kept the known state`);
     return { ...known, refunds };
   }
+  // A click id captured apart from the payload (a beacon, the customer journey) was joined to the order
+  // once; the platform's later states do not carry it, and must not make the order unattributed.
+  if (!incoming.capturedClickId && known?.capturedClickId) {
+    return { ...incoming, refunds, capturedClickId: known.capturedClickId, capturedClickSource: known.capturedClickSource ?? null };
+  }
   return { ...incoming, refunds };
 }
 
@@ -119,9 +125,10 @@ function mergeRefunds(known: readonly Refund[], incoming: readonly Refund[]): Re
 }
 
 function fillCustomerHistory(order: Order, convertedBefore: boolean, explain: string[]): Order {
-  if (order.customer.returning !== null || (!order.customer.id && !order.customer.email)) return order;
+  const { customer } = order;
+  if (customer.returning !== null || (!customer.id && !customer.email && !customer.emailDigests)) return order;
   explain.push(`customer ${convertedBefore ? 'converted before' : 'has not converted before'} (ledger)`);
-  return { ...order, customer: { ...order.customer, returning: convertedBefore } };
+  return { ...order, customer: { ...customer, returning: convertedBefore } };
 }
 
 type DesiredState =

@@ -1,6 +1,9 @@
 import type { Order } from '../order/order.ts';
 import { FIELD_LIMITS } from './conversion.ts';
 
+/** The landing URL parameter a partner's shared id comes in. */
+export const SHARED_ID_PARAM = 'sharedid';
+
 export interface ClickAttribution {
   readonly clickId: string | null;
   /** The partner's `sharedid` from the landing URL; only sent when a partner is forced. */
@@ -39,12 +42,12 @@ export function findClickAttribution(order: Order, param: string): ClickAttribut
         : `no click id: the landing URL has no ${param} parameter, and there is no ${param} attribute or captured click`,
     );
   }
-  const sharedId = landingQuery?.get('sharedid')?.trim() || null;
+  const sharedId = landingQuery?.get(SHARED_ID_PARAM)?.trim() || null;
   return { clickId, sharedId, explain };
 }
 
 /** Query of an absolute URL or of a path such as Shopify's `landing_site` ("/?irclickid=…"). */
-function landingQueryOf(landingUrl: string | null): URLSearchParams | null {
+export function landingQueryOf(landingUrl: string | null): URLSearchParams | null {
   if (!landingUrl) return null;
   try {
     return new URL(landingUrl, 'https://landing.invalid').searchParams;

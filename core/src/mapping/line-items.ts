@@ -43,7 +43,7 @@ export function selectItems(lines: readonly LineItem[], config: TrackingConfig, 
     }
     const { sku, from } = itemSku(line);
     if (from !== 'sku') explain.push(`${label} has no SKU: ItemSku is its ${from} ${sku}`);
-    const exclusion = rules.sku.find((r) => r.rule.exclude && r.matches(sku));
+    const exclusion = rules.sku.exclusions.first(sku);
     if (exclusion) {
       explain.push(`${label} left out: SKU ${sku} excluded by ${describeRule('skus', exclusion.index, exclusion.rule.match, exclusion.rule.sku)}`);
       continue;
@@ -56,7 +56,7 @@ export function selectItems(lines: readonly LineItem[], config: TrackingConfig, 
       existing.lines += 1;
       continue;
     }
-    const categoryRule = rules.sku.find((r) => !r.rule.exclude && r.matches(sku));
+    const categoryRule = rules.sku.categories.first(sku);
     const category = categoryRule?.rule.category ?? config.defaultCategory;
     explain.push(
       categoryRule

@@ -92,6 +92,23 @@ describe('mapping properties', () => {
     );
   });
 
+  it('sends the IP address and user agent only when their switch is on, and otherwise outputs neither anywhere', () => {
+    const ipArbitrary = fc.option(fc.oneof(fc.ipV4(), fc.ipV6()), { nil: null });
+    const agentArbitrary = fc.option(fc.constantFrom('Mozilla/5.0 (iPhone)', 'curl/8.5.0', '   '), { nil: null });
+    fc.assert(
+      fc.property(ipArbitrary, agentArbitrary, fc.boolean(), fc.boolean(), (ip, userAgent, sendIpAddress, sendUserAgent) => {
+        const mapping = mapOrder(anOrder({ client: { ip, userAgent } }), aConfig({ sendIpAddress, sendUserAgent }), { now });
+        if (mapping.decision !== 'submit') throw new Error('expected submit');
+        const { fields } = mapping.request;
+        const output = JSON.stringify(mapping);
+        expect(fields.IpAddress).toBe(sendIpAddress && ip ? ip : undefined);
+        expect(fields.UserAgent).toBe(sendUserAgent && userAgent?.trim() ? userAgent.trim() : undefined);
+        if (!sendIpAddress && ip) expect(output).not.toContain(JSON.stringify(ip));
+        if (!sendUserAgent && userAgent?.trim()) expect(output).not.toContain(userAgent.trim());
+      }),
+    );
+  });
+
   it('keeps every order code reachable: OrderPromoCode is one of the order’s codes', () => {
     const codes = fc.array(fc.constantFrom('JANE20', 'jane20', 'PODCAST1', 'podcast1', 'WELCOME', ' SPACED '), { minLength: 1, maxLength: 4 });
     const promoConfig = aConfig({

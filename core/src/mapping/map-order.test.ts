@@ -351,13 +351,50 @@ describe('rule 11: customer', () => {
   });
 });
 
-describe('rule 12: client', () => {
-  it('sends IpAddress and UserAgent when present', () => {
-    const fields = submitted(mapOrder(anOrder({ client: { ip: '203.0.113.7', userAgent: 'Mozilla/5.0' } }), aConfig(), { now }));
-    expect(fields).toMatchObject({ IpAddress: '203.0.113.7', UserAgent: 'Mozilla/5.0' });
-    const bare = submitted(mapOrder(anOrder(), aConfig(), { now }));
-    expect(bare.IpAddress).toBeUndefined();
-    expect(bare.UserAgent).toBeUndefined();
+describe('rule 12: client (IP address and user agent, only when the merchant turns them on)', () => {
+  const withClient = anOrder({ client: { ip: ' 203.0.113.7 ', userAgent: 'Mozilla/5.0 (X11; Linux x86_64)' } });
+  const bothOn = aConfig({ sendIpAddress: true, sendUserAgent: true });
+
+  it('leaves both out by default, saying why, even when the order has them', () => {
+    const mapping = mapOrder(withClient, aConfig(), { now });
+    const fields = submitted(mapping);
+    expect(fields.IpAddress).toBeUndefined();
+    expect(fields.UserAgent).toBeUndefined();
+    expect(mapping.explain).toContain('IpAddress left out: sendIpAddress is off');
+    expect(mapping.explain).toContain('UserAgent left out: sendUserAgent is off');
+    expect(JSON.stringify(mapping)).not.toContain('203.0.113.7');
+    expect(JSON.stringify(mapping)).not.toContain('Mozilla');
+  });
+
+  it('sends them, trimmed, when both are on', () => {
+    const mapping = mapOrder(withClient, bothOn, { now });
+    expect(submitted(mapping)).toMatchObject({ IpAddress: '203.0.113.7', UserAgent: 'Mozilla/5.0 (X11; Linux x86_64)' });
+    expect(mapping.explain).toContain("IpAddress: the buyer's IP address (sendIpAddress is on)");
+    expect(mapping.explain).toContain("UserAgent: the buyer's browser (sendUserAgent is on)");
+  });
+
+  it('decides each on its own switch', () => {
+    const ipOnly = submitted(mapOrder(withClient, aConfig({ sendIpAddress: true }), { now }));
+    expect(ipOnly.IpAddress).toBe('203.0.113.7');
+    expect(ipOnly.UserAgent).toBeUndefined();
+    const agentOnly = submitted(mapOrder(withClient, aConfig({ sendUserAgent: true }), { now }));
+    expect(agentOnly.IpAddress).toBeUndefined();
+    expect(agentOnly.UserAgent).toBe('Mozilla/5.0 (X11; Linux x86_64)');
+  });
+
+  it('says so when a switch is on but the order has nothing to send', () => {
+    const mapping = mapOrder(anOrder({ client: { ip: '  ', userAgent: null } }), bothOn, { now });
+    const fields = submitted(mapping);
+    expect(fields.IpAddress).toBeUndefined();
+    expect(fields.UserAgent).toBeUndefined();
+    expect(mapping.explain).toContain('no IpAddress: the order has no IP address');
+    expect(mapping.explain).toContain('no UserAgent: the order has no user agent');
+  });
+
+  it('cuts a long user agent to the 255 characters impact.com takes', () => {
+    const long = `Mozilla/5.0 ${'x'.repeat(300)}`;
+    const fields = submitted(mapOrder(anOrder({ client: { ip: null, userAgent: long } }), bothOn, { now }));
+    expect(fields.UserAgent).toBe(long.slice(0, 255));
   });
 });
 

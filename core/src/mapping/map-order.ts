@@ -50,7 +50,7 @@ export function mapOrder(order: Order, config: TrackingConfig, context: MapConte
 
   const click = findClickAttribution(order, config.clickIdParam);
   explain.push(...click.explain);
-  const customer = customerFields(order.customer, config);
+  const customer = customerFields(order, config, rules);
 
   const partnerId = promo.rule?.partnerId ?? null;
   let sendClickId = click.clickId;
@@ -105,8 +105,8 @@ export function mapOrder(order: Order, config: TrackingConfig, context: MapConte
   if (customer.status) fields.CustomerStatus = customer.status;
   fields.CurrencyCode = order.currency;
   fields.OrderDiscount = amounts.discount;
-  if (order.client.ip?.trim()) fields.IpAddress = order.client.ip.trim();
-  if (order.client.userAgent?.trim()) fields.UserAgent = truncate(order.client.userAgent.trim(), FIELD_LIMITS.UserAgent);
+  if (customer.ipAddress) fields.IpAddress = customer.ipAddress;
+  if (customer.userAgent) fields.UserAgent = customer.userAgent;
 
   selection.items.forEach((item, index) => {
     const n = index + 1;

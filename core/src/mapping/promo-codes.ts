@@ -24,15 +24,14 @@ export function decidePromoCodes(orderCodes: readonly string[], rules: CompiledR
   if (codes.length === 0) return { kind: 'codes', orderPromoCode: null, rule: null, explain: ['no promo code on the order'] };
 
   for (const code of codes) {
-    const exclusion = rules.promo.find((r) => r.rule.exclude && r.matches(code));
+    const exclusion = rules.promo.exclusions.first(code);
     if (exclusion) {
       const ruleText = describeRule('promoCodes', exclusion.index, exclusion.rule.match, exclusion.rule.code);
       return { kind: 'excluded', code, ruleText, explain: [`code ${code} is excluded by ${ruleText}`] };
     }
   }
 
-  const firstRule = (code: string, partnerOnly: boolean) =>
-    rules.promo.find((r) => !r.rule.exclude && (!partnerOnly || r.rule.partnerId) && r.matches(code));
+  const firstRule = (code: string, partnerOnly: boolean) => (partnerOnly ? rules.promo.partners : rules.promo.credits).first(code);
 
   const partnerCode = codes.find((code) => firstRule(code, true));
   const orderPromoCode = partnerCode ?? codes[0]!;

@@ -94,6 +94,12 @@ export const OrderSchema = z.object({
     id: id.nullable(),
     /** Plain email. Only the mapping's hashing step may read it; it is never output. */
     email: z.string().nullable(),
+    /**
+     * In place of `email` in an order as the ledger keeps it (core/src/ledger/kept-order.ts): the email's
+     * SHA-1 and SHA-256, of it trimmed and lower-cased, so that a conversion planned later still sends
+     * CustomerEmail and the customer is still recognised. Absent from the orders plugins produce.
+     */
+    emailDigests: z.object({ sha1: z.string(), sha256: z.string() }).nullable().optional(),
     /** Tags of the customer and the order, as given. */
     tags: z.array(z.string()),
     /** true/false when the platform's data says whether the customer ordered before; null when it does not. */

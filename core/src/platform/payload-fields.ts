@@ -17,8 +17,11 @@ const wholeNumberId = z
   .nonnegative();
 
 /** A platform id: JSON number, string (parseJson gives integers beyond 2^53 as strings) or bigint → exact decimal string. */
+/** Longer ids are no platform's: refused before they reach an index (PostgreSQL's hold about 2,700 bytes). */
+const MAX_ID_LENGTH = 255;
+
 export const platformId = z
-  .union([z.string().trim().min(1), wholeNumberId, z.bigint().nonnegative()], {
+  .union([z.string().trim().min(1).max(MAX_ID_LENGTH, { error: `expected an id of at most ${MAX_ID_LENGTH} characters` }), wholeNumberId, z.bigint().nonnegative()], {
     error: 'expected an id (a whole number or a non-empty string)',
   })
   .transform((value) => String(value));

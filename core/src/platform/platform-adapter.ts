@@ -1,7 +1,10 @@
 import type { Order } from '../order/order.ts';
 import { type Result, err } from '../result.ts';
+import type { PayloadError } from '../validation/payload-error.ts';
 import type { WebhookReceiver } from '../webhooks/webhook-receiver.ts';
-import { type FieldProblem, describeProblems } from '../validation/format-issues.ts';
+
+// Where they lived before: plugins import them from here.
+export { type PayloadError, describePayloadError } from '../validation/payload-error.ts';
 
 /**
  * What a platform plugin contributes: the translation of its payloads into the core model.
@@ -18,18 +21,6 @@ export interface PlatformAdapter {
   normalizeOrder(topic: string, payload: unknown): Result<Order, PayloadError>;
   /** The relay side: identify, verify and interpret the platform's webhooks. */
   readonly webhooks: WebhookReceiver;
-}
-
-export type PayloadError =
-  | { readonly code: 'unsupported_topic'; readonly topic: string; readonly supported: readonly string[] }
-  | { readonly code: 'invalid_payload'; readonly problems: readonly FieldProblem[] };
-
-/** `line_items[0].price: expected a decimal amount` or `topic refunds/create is not an order topic (…)`. */
-export function describePayloadError(error: PayloadError): string {
-  if (error.code === 'unsupported_topic') {
-    return `topic ${error.topic} does not carry an order; expected one of ${error.supported.join(', ')}`;
-  }
-  return describeProblems(error.problems);
 }
 
 /** Builds an adapter whose `normalizeOrder` refuses topics that do not carry an order. */

@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSecretBox, generateSecretKey, parseSecretKey } from '../crypto/secret-box.ts';
 import { createImpactClient } from '../delivery/impact-client.ts';
 import { DEFAULT_RETRY_POLICY } from '../delivery/retry-policy.ts';
 import { CONVERSIONS_PATH } from '../mapping/conversion.ts';
 import { type Shop, ShopDirectory } from '../shops/shop-directory.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
-import { aConfig } from '../testing/builders.ts';
+import { aConfig, aSecretBox } from '../testing/builders.ts';
 import { type FakeImpact, startFakeImpact } from '../testing/fake-impact.ts';
 import { createDeliveryWorker } from './delivery-worker.ts';
 
@@ -25,8 +24,9 @@ describe('delivery worker against a faulty impact.com', () => {
 
   beforeEach(async () => {
     fake = await startFakeImpact({ accounts: { IRgood: 'good-token', IRbroken: 'right-token' } });
-    store = await openStore({ dataDir: mkdtempSync(join(tmpdir(), 'cartrelay-worker-')) });
-    shops = new ShopDirectory(store, createSecretBox(parseSecretKey(generateSecretKey())!), { cacheMs: 0 });
+    const box = aSecretBox();
+    store = await openStore({ dataDir: mkdtempSync(join(tmpdir(), 'cartrelay-worker-')), box });
+    shops = new ShopDirectory(store, box, { cacheMs: 0 });
     good = await shops.add({ platform: 'shopify', shopKey: 'good.myshopify.com', config: aConfig(), impact: { accountSid: 'IRgood', authToken: 'good-token' } });
     broken = await shops.add({ platform: 'shopify', shopKey: 'broken.myshopify.com', config: aConfig(), impact: { accountSid: 'IRbroken', authToken: 'stale-token' } });
     clock = 1_780_000_000_000;

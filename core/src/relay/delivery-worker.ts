@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { ImpactClient } from '../delivery/impact-client.ts';
+import type { DeliveryOutbox, DeliveryRow, RecordedOutcome } from '../delivery/outbox.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, decideOutcome, rateLimitResetAt } from '../delivery/retry-policy.ts';
 import type { ShopDirectory } from '../shops/shop-directory.ts';
-import type { DeliveryRow, RecordedOutcome, Store } from '../store/store.ts';
 import { GroupCommit } from './group-commit.ts';
 
 export interface DeliveryWorkerOptions {
-  readonly store: Store;
+  readonly store: DeliveryOutbox;
   readonly shops: ShopDirectory;
   readonly impact: ImpactClient;
   readonly logger: Logger;
@@ -55,8 +55,12 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): { deliver:
     if (!shop?.active || !shop.impact || paused > started) {
       // Not sent: held back until the shop is active (reinstalled) and connected again, or its account's rate limit resets.
       const until = paused > started ? paused : started + 3_600_000;
-      const reason = !shop?.active ? 'shop inactive' : !shop.impact ? 'impact.com account not connected' : 'account rate-limited';
-      return { recorded: outcomes.submit({ id: delivery.id, held: { until, reason } }) };
+      const [wait, reason] = !shop?.active
+        ? (['shop_inactive', 'shop inactive'] as const)
+        : !shop.impact
+          ? (['not_connected', 'impact.com account not connected'] as const)
+          : (['rate_limited', 'account rate-limited'] as const);
+      return { recorded: outcomes.submit({ id: delivery.id, held: { until, reason, wait } }) };
     }
     const answer = await impact.send(delivery, shop.impact);
     const finished = now();
@@ -115,10 +119,12 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): { deliver:
         else if (answer.kind === 'error') {
           await store.recordSubmissionCheck(delivery.id, { status: 'error', errors: answer.errors });
           logger.warn({ shopId: delivery.shopId, deliveryId: delivery.id, errors: answer.errors }, 'impact.com reported errors for a submission');
-        } else if (answer.kind === 'not_found') {
+        } else if (answer.kind === 'not_found' || answer.kind === 'not_followed') {
           // Never checkable again: stop asking, and let the order's next change go out.
           await store.recordSubmissionCheck(delivery.id, { status: 'unknown' });
-          logger.warn({ shopId: delivery.shopId, deliveryId: delivery.id, queuedUri: delivery.queuedUri }, 'impact.com has no record of this submission');
+          const context = { shopId: delivery.shopId, deliveryId: delivery.id, queuedUri: delivery.queuedUri };
+          if (answer.kind === 'not_found') logger.warn(context, 'impact.com has no record of this submission');
+          else logger.error({ ...context, error: answer.error }, 'impact.com gave a submission address outside its base URL: not followed');
         } else await store.recordSubmissionCheck(delivery.id, { status: 'pending', checkAt: now() + policy.submissionCheckDelayMs });
       }
       return due.length;

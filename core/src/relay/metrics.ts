@@ -1,8 +1,9 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Store } from '../store/store.ts';
+import type { ShopRecords } from '../shops/shop-records.ts';
+import type { RelayQueries } from '../store/relay-queries.ts';
 
 /** The relay's Prometheus metrics, in a registry of its own (so tests can run several relays). */
-export function createRelayMetrics(store: Store) {
+export function createRelayMetrics(store: Pick<RelayQueries, 'queueDepth'> & Pick<ShopRecords, 'listShops'>) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'cartrelay_' });
   return {
@@ -49,6 +50,16 @@ export function createRelayMetrics(store: Store) {
         this.set({ queue: 'webhooks' }, depth.webhooks);
         this.set({ queue: 'deliveries' }, depth.deliveries);
         this.set({ queue: 'dead' }, depth.dead);
+      },
+    }),
+    shopsNeedingMerchant: new Gauge({
+      name: 'cartrelay_shops_access_lost',
+      help: 'Installed shops whose platform refused the app’s credentials for good (a revoked refresh token…): the merchant must open the app',
+      labelNames: ['platform'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const shop of await store.listShops()) if (shop.active && shop.accessProblem) this.inc({ platform: shop.platform });
       },
     }),
   };

@@ -8,7 +8,7 @@ import { enrichOrder } from './order-enrichment.ts';
 
 const placedAt = Date.parse('2026-03-01T10:00:00Z');
 const config = aConfig();
-const shop = { id: 1, platform: 'shopify', shopKey: 's.myshopify.com', active: true, installedAt: 0, config, impact: null, webhookSecret: null, accessToken: 'tok' } satisfies Shop;
+const shop = { id: 1, platform: 'shopify', shopKey: 's.myshopify.com', active: true, installedAt: 0, config, impact: null, credentials: null, accessProblem: null } satisfies Shop;
 
 function setup(options: { status?: 'none' | 'converted' | null; capture?: Partial<ClickCapture> | null; insights?: OrderInsights | null; capturesClicks?: boolean } = {}) {
   const fetchOrderInsights = vi.fn(async () => ok(options.insights ?? { ready: true, landingUrls: [], customerOrderIndex: null }));
@@ -17,7 +17,7 @@ function setup(options: { status?: 'none' | 'converted' | null; capture?: Partia
     findClickCapture: async () => (options.capture ? ({ clickId: 'PIXEL1', source: 'pixel', ...options.capture } as ClickCapture) : null),
   } as unknown as Store;
   const receiver = { capturesClicks: options.capturesClicks ?? true, ...(options.insights === null ? {} : { fetchOrderInsights }) } as unknown as WebhookReceiver;
-  const run = (order = anOrder({ landingUrl: '/products/a' }), now = placedAt + 1_000) => enrichOrder(order, { store, receiver, shop, now, clickWaitMs: 60_000, recheckMs: 15_000 });
+  const run = (order = anOrder({ landingUrl: '/products/a', checkoutToken: 'tok1' }), now = placedAt + 1_000) => enrichOrder(order, { store, receiver, shop, now, clickWaitMs: 60_000, recheckMs: 15_000 });
   return { run, fetchOrderInsights };
 }
 
@@ -32,6 +32,14 @@ describe('enrichOrder', () => {
     const { run } = setup({ capture: {} });
     const result = await run();
     expect(result.kind === 'ready' && [result.order.capturedClickId, result.order.capturedClickSource]).toEqual(['PIXEL1', 'pixel']);
+  });
+
+  it('believes no capture for an order without a checkout token: a beacon naming its order id could come from anyone', async () => {
+    const store = { orderStatus: async () => null, findClickCapture: vi.fn() } as unknown as Store;
+    const order = anOrder({ landingUrl: '/products/a', checkoutToken: null });
+    const result = await enrichOrder(order, { store, receiver: { capturesClicks: true } as unknown as WebhookReceiver, shop, now: placedAt + 1_000, clickWaitMs: 0 });
+    expect(result).toEqual({ kind: 'ready', order });
+    expect(store.findClickCapture).not.toHaveBeenCalled();
   });
 
   it('prefers the pixel to the customer journey', async () => {

@@ -2,7 +2,8 @@ import type { TrackingConfig } from '../config/tracking-config.ts';
 import { findClickAttribution } from '../mapping/click-id.ts';
 import type { Order } from '../order/order.ts';
 import type { Shop } from '../shops/shop-directory.ts';
-import type { Store } from '../store/store.ts';
+import { type ClickCaptures, findOrderClickCapture } from '../captures/click-captures.ts';
+import type { RelayQueries } from '../store/relay-queries.ts';
 import type { WebhookReceiver } from '../webhooks/webhook-receiver.ts';
 
 export type Enrichment =
@@ -11,7 +12,7 @@ export type Enrichment =
   | { readonly kind: 'wait'; readonly until: number; readonly reason: string };
 
 export interface EnrichmentContext {
-  readonly store: Store;
+  readonly store: ClickCaptures & Pick<RelayQueries, 'orderStatus'>;
   readonly receiver: WebhookReceiver;
   readonly shop: Shop & { readonly config: TrackingConfig };
   readonly now: number;
@@ -32,7 +33,8 @@ export async function enrichOrder(order: Order, context: EnrichmentContext): Pro
   const { store, receiver, shop, now } = context;
   const param = shop.config.clickIdParam;
   const hasClickId = (candidate: Order) => findClickAttribution(candidate, param).clickId !== null;
-  const canAskPlatform = Boolean(receiver.fetchOrderInsights && shop.accessToken);
+  // The plugin holds the shop's API access (and refreshes it); asking a shop it holds none for fails fast.
+  const canAskPlatform = Boolean(receiver.fetchOrderInsights);
   const knownCustomer = Boolean(order.customer.id || order.customer.email);
   // Most orders need nothing: they carry their click id, and there is no one to ask about the customer.
   if (hasClickId(order) && !(canAskPlatform && knownCustomer && order.customer.returning === null)) return { kind: 'ready', order };
@@ -42,15 +44,16 @@ export async function enrichOrder(order: Order, context: EnrichmentContext): Pro
   if (status !== null && status !== 'none') return { kind: 'ready', order };
 
   let enriched = order;
+  // The capture the order trusts: its own checkout's, never a beacon that merely named it.
   if (!hasClickId(enriched)) {
-    const capture = await store.findClickCapture(shop.id, order.id, order.checkoutToken ?? null);
+    const capture = await findOrderClickCapture(store, shop.id, order);
     if (capture) enriched = { ...enriched, capturedClickId: capture.clickId, capturedClickSource: capture.source };
   }
 
   let journeyPending = false;
   const wantsJourney = !hasClickId(enriched) || (knownCustomer && enriched.customer.returning === null);
-  if (wantsJourney && canAskPlatform && receiver.fetchOrderInsights && shop.accessToken) {
-    const insights = await receiver.fetchOrderInsights({ shopKey: shop.shopKey, accessToken: shop.accessToken }, order.id);
+  if (wantsJourney && receiver.fetchOrderInsights) {
+    const insights = await receiver.fetchOrderInsights({ shopKey: shop.shopKey, credentials: shop.credentials }, order.id);
     if (insights.ok) {
       journeyPending = !insights.value.ready;
       if (!hasClickId(enriched)) {

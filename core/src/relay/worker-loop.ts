@@ -46,7 +46,9 @@ export class WorkerLoop {
       }
       if (!this.#running) break;
       if (found > 0 && failures === 0) continue;
-      const wait = failures > 0 ? Math.min(30_000, this.#idleMs * 2 ** failures) : this.#idleMs;
+      // After failures, back off, but never longer than 5 s (or the loop's own idle time): a database
+      // that comes back is used within seconds, not after the half minute the doubling would reach.
+      const wait = failures > 0 ? Math.min(Math.max(this.#idleMs, 5_000), this.#idleMs * 2 ** failures) : this.#idleMs;
       await new Promise<void>((resolve) => {
         this.#wakeUp = resolve;
         this.#timer = setTimeout(resolve, wait);

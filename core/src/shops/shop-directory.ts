@@ -1,7 +1,11 @@
 import type { TrackingConfig } from '../config/tracking-config.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { ImpactCredentials } from '../delivery/impact-client.ts';
-import type { ShopRow, Store } from '../store/store.ts';
+import type { DeliveryOutbox } from '../delivery/outbox.ts';
+import type { WebhookInbox } from '../webhooks/inbox.ts';
+import type { PlatformCredentials } from '../webhooks/webhook-receiver.ts';
+import type { ShopCredentials } from './shop-credentials.ts';
+import type { AccessProblem, ShopRecords, ShopRow } from './shop-records.ts';
 
 /** A shop with its credentials opened: only held in memory, never logged. */
 export interface Shop {
@@ -15,8 +19,13 @@ export interface Shop {
   readonly config: TrackingConfig | null;
   /** null until the merchant connects their impact.com account. */
   readonly impact: ImpactCredentials | null;
-  readonly webhookSecret: string | null;
-  readonly accessToken: string | null;
+  /**
+   * The shop's platform credentials as saved (a JSON value; null when none): the plugin that reads
+   * them parses them with its own schema (WebhookReceiver.credentials).
+   */
+  readonly credentials: unknown;
+  /** The platform refused the app's credentials for good: the merchant must open the app again. */
+  readonly accessProblem: AccessProblem | null;
 }
 
 export interface NewShopInput {
@@ -24,24 +33,29 @@ export interface NewShopInput {
   readonly shopKey: string;
   readonly config: TrackingConfig;
   readonly impact: ImpactCredentials;
-  readonly webhookSecret?: string | null;
-  readonly accessToken?: string | null;
+  /** The platform credentials, already checked against the plugin's schema. */
+  readonly credentials?: PlatformCredentials | null;
 }
 
+/** What the directory stores and releases: shops, their sessions, and the work held while a shop could not take it. */
+export type ShopDirectoryStore = ShopRecords & Pick<ShopCredentials, 'saveCredentials' | 'deleteCredentials'> & Pick<WebhookInbox, 'releaseWebhooks'> & Pick<DeliveryOutbox, 'releaseDeliveries'>;
+
 const MAX_CACHED = 10_000;
+
+const keyOf = (platform: string, shopKey: string) => `${platform} ${shopKey}`;
 
 /**
  * Shops as the relay uses them: credentials sealed on the way into the store and opened on the way
  * out, and kept in a short-lived cache so a webhook burst does not read the same row thousands of times.
  */
 export class ShopDirectory {
-  readonly #store: Store;
+  readonly #store: ShopDirectoryStore;
   readonly #box: SecretBox;
   readonly #cacheMs: number;
   readonly #byKey = new Map<string, { shop: Shop | null; until: number }>();
   readonly #byId = new Map<number, { shop: Shop | null; until: number }>();
 
-  constructor(store: Store, box: SecretBox, options: { cacheMs?: number } = {}) {
+  constructor(store: ShopDirectoryStore, box: SecretBox, options: { cacheMs?: number } = {}) {
     this.#store = store;
     this.#box = box;
     this.#cacheMs = options.cacheMs ?? 5_000;
@@ -55,28 +69,26 @@ export class ShopDirectory {
         config: input.config,
         impactAccountSid: input.impact.accountSid,
         impactAuthTokenSealed: this.#box.seal(input.impact.authToken),
-        webhookSecretSealed: input.webhookSecret ? this.#box.seal(input.webhookSecret) : null,
-        accessTokenSealed: input.accessToken ? this.#box.seal(input.accessToken) : null,
+        credentialsSealed: input.credentials ? this.#sealCredentials(input.credentials) : null,
       },
       now,
     );
+    this.#forget(row.id, keyOf(input.platform, input.shopKey));
     return this.#open(row);
   }
 
   /**
    * A store app's install (or reinstall): the shop is created unconfigured, or reactivated with its
-   * ledger and configuration intact, and its new access token saved.
+   * ledger and configuration intact, and its new credentials saved when given (an app that renews its
+   * tokens saves them itself, under a lease: ShopCredentials).
    */
-  async install(input: { platform: string; shopKey: string; accessToken: string | null }, now = Date.now()): Promise<Shop> {
+  async install(input: { platform: string; shopKey: string; credentials?: PlatformCredentials | null }, now = Date.now()): Promise<Shop> {
     const existing = await this.#store.findShop(input.platform, input.shopKey);
     if (existing) {
-      await this.#store.updateShop(
-        existing.id,
-        // installedAt moves on every (re)install or confirmation: uninstall notices from before it are stale.
-        { active: true, installedAt: now, ...(input.accessToken ? { accessTokenSealed: this.#box.seal(input.accessToken) } : {}) },
-        now,
-      );
-      this.#forget();
+      if (input.credentials) await this.#store.saveCredentials(input, this.#sealCredentials(input.credentials), now);
+      // installedAt moves on every (re)install or confirmation: uninstall notices from before it are stale.
+      await this.#store.updateShop(existing.id, { active: true, installedAt: now, accessProblem: null }, now);
+      this.#forget(existing.id);
       if (!existing.active) {
         // Held while the app was uninstalled: due again now.
         await this.#store.releaseWebhooks(existing.id, now);
@@ -91,14 +103,37 @@ export class ShopDirectory {
         config: null,
         impactAccountSid: null,
         impactAuthTokenSealed: null,
-        webhookSecretSealed: null,
-        accessTokenSealed: input.accessToken ? this.#box.seal(input.accessToken) : null,
+        credentialsSealed: input.credentials ? this.#sealCredentials(input.credentials) : null,
       },
       now,
     );
     // A lookup moments ago may have cached the shop as unknown.
-    this.#forget();
+    this.#forget(row.id, keyOf(input.platform, input.shopKey));
     return this.#open(row);
+  }
+
+  /**
+   * The merchant opened the app of an installed shop (a genuine session token): uninstall notices
+   * sent before now are stale, whenever they arrive.
+   */
+  async confirmInstalled(id: number, now = Date.now()): Promise<void> {
+    await this.#store.updateShop(id, { installedAt: now }, now);
+    this.#forget(id);
+  }
+
+  /**
+   * Saves the shop's platform credentials (a webhook secret the app just agreed with the store, a new
+   * token), replacing what was saved; the caller checked them against its plugin's schema.
+   */
+  async saveCredentials(shop: { readonly id: number; readonly platform: string; readonly shopKey: string }, credentials: PlatformCredentials, now = Date.now()): Promise<void> {
+    await this.#store.saveCredentials(shop, this.#sealCredentials(credentials), now);
+    this.#forget(shop.id);
+  }
+
+  /** The platform refused the app's credentials for good; shown to the merchant until they restore access. */
+  async reportAccessProblem(id: number, reason: string, now = Date.now()): Promise<void> {
+    await this.#store.updateShop(id, { accessProblem: { reason, since: now } }, now);
+    this.#forget(id);
   }
 
   /** Saves the impact.com credentials; without a token, the saved one stays. */
@@ -108,27 +143,27 @@ export class ShopDirectory {
       { impactAccountSid: connection.accountSid, ...(connection.authToken ? { impactAuthTokenSealed: this.#box.seal(connection.authToken) } : {}) },
       now,
     );
-    this.#forget();
+    this.#forget(id);
     // Deliveries held while the shop had no working credentials can go now.
     await this.#store.releaseDeliveries(id, now);
   }
 
-  /** The app was uninstalled: deliveries stop, the revoked access token and sessions go, the ledger stays. */
+  /** The app was uninstalled: deliveries stop, the revoked credentials go, the ledger stays. */
   async deactivate(id: number, now = Date.now()): Promise<void> {
     const row = await this.#store.getShop(id);
     if (!row) return;
-    await this.#store.updateShop(id, { active: false, accessTokenSealed: null }, now);
-    await this.#store.deleteAppSessions((await this.#store.findAppSessions(row.platform, row.shopKey)).map((session) => session.id));
-    this.#forget();
+    await this.#store.updateShop(id, { active: false }, now);
+    await this.#store.deleteCredentials(row);
+    this.#forget(id);
   }
 
   async remove(id: number): Promise<void> {
     await this.#store.deleteShop(id);
-    this.#forget();
+    this.#forget(id);
   }
 
   async find(platform: string, shopKey: string, now = Date.now()): Promise<Shop | null> {
-    const key = `${platform} ${shopKey}`;
+    const key = keyOf(platform, shopKey);
     const cached = this.#byKey.get(key);
     if (cached && cached.until > now) return cached.shop;
     const row = await this.#store.findShop(platform, shopKey);
@@ -156,13 +191,19 @@ export class ShopDirectory {
   /** Saves the tracking configuration; webhooks that waited for it are due at once. */
   async setConfig(id: number, config: TrackingConfig, now = Date.now()): Promise<void> {
     await this.#store.updateShop(id, { config }, now);
-    this.#forget();
+    this.#forget(id);
     await this.#store.releaseWebhooks(id, now);
   }
 
-  #forget(): void {
-    this.#byKey.clear();
-    this.#byId.clear();
+  /**
+   * Drops what is cached for one shop, after a change to it: every other shop's entry stays, so one
+   * merchant's saves never send the others' webhooks to the store. `key` names an entry that may
+   * hold the shop as unknown (a lookup just before it was installed).
+   */
+  #forget(id: number, key?: string): void {
+    this.#byId.delete(id);
+    if (key !== undefined) this.#byKey.delete(key);
+    for (const [cachedKey, entry] of this.#byKey) if (entry.shop?.id === id) this.#byKey.delete(cachedKey);
   }
 
   #open(row: ShopRow): Shop {
@@ -174,8 +215,12 @@ export class ShopDirectory {
       installedAt: row.installedAt,
       config: row.config,
       impact: row.impactAccountSid && row.impactAuthTokenSealed ? { accountSid: row.impactAccountSid, authToken: this.#box.open(row.impactAuthTokenSealed) } : null,
-      webhookSecret: row.webhookSecretSealed ? this.#box.open(row.webhookSecretSealed) : null,
-      accessToken: row.accessTokenSealed ? this.#box.open(row.accessTokenSealed) : null,
+      credentials: row.credentialsSealed ? JSON.parse(this.#box.open(row.credentialsSealed)) : null,
+      accessProblem: row.accessProblem,
     };
+  }
+
+  #sealCredentials(credentials: PlatformCredentials): string {
+    return this.#box.seal(JSON.stringify(credentials));
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll } from 'vitest';
+import { aSecretBox } from '../testing/builders.ts';
 import { describeStoreContract } from '../testing/store-contract.ts';
 import { openStore } from './open-store.ts';
 
@@ -15,7 +16,7 @@ describeStoreContract('PostgreSQL', async () => {
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.end();
-  return openStore({ databaseUrl, dataDir: '', schema });
+  return openStore({ databaseUrl, dataDir: '', schema, box: aSecretBox() });
 });
 
 afterAll(async () => {

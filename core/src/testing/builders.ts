@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { type TrackingConfig, parseTrackingConfig } from '../config/tracking-config.ts';
+import { type SecretBox, createSecretBox } from '../crypto/secret-box.ts';
 import type { CurrencyCode } from '../money/currency.ts';
 import type { MinorUnits } from '../money/minor-units.ts';
 import type { LineItem, Order } from '../order/order.ts';
@@ -52,4 +54,9 @@ export function aConfig(overrides: Record<string, unknown> = {}): TrackingConfig
   const parsed = parseTrackingConfig({ version: 1, program: { campaignId: '12345', actionTrackerId: '67890' }, ...overrides });
   if (!parsed.ok) throw new Error(`aConfig: invalid test config: ${JSON.stringify(parsed.error)}`);
   return parsed.value;
+}
+
+/** A box with a fresh key: what a store and its shop directory seal with in a test. */
+export function aSecretBox(): SecretBox {
+  return createSecretBox(randomBytes(32));
 }

@@ -21,3 +21,46 @@ export async function createScratchDatabase(prefix = 'cartrelay_test'): Promise<
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
+
+/** A network fault between the relay and its database: see tcp-proxy.ts. */
+export { type TcpProxy, startTcpProxy } from './tcp-proxy.ts';
+
+/** Runs one statement on `url` over a connection of its own, outside any pool under test. */
+async function once<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Ends every other session on `url`'s database, as a restart, a failover or an idle timeout would
+ * (`pg_terminate_backend`). Returns how many it ended.
+ */
+export async function terminateConnections(url: string): Promise<number> {
+  const rows = await once<{ ended: boolean }>(
+    url,
+    'SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  return rows.filter((row) => row.ended).length;
+}
+
+/** Sessions on `url`'s database sitting inside a transaction with nothing running (they hold their locks). */
+export async function sessionsIdleInTransaction(url: string): Promise<number> {
+  const [row] = await once<{ n: string }>(
+    url,
+    "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'",
+  );
+  return Number(row?.n ?? 0);
+}
+
+/** `url` with its host and port replaced, e.g. to go through a TcpProxy on 127.0.0.1. */
+export function throughPort(url: string, port: number): string {
+  const rewritten = new URL(url);
+  rewritten.hostname = '127.0.0.1';
+  rewritten.port = String(port);
+  return rewritten.toString();
+}

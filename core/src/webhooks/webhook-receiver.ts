@@ -1,7 +1,8 @@
+import type { ZodType } from 'zod';
 import type { Order, Refund } from '../order/order.ts';
-import type { PayloadError } from '../platform/platform-adapter.ts';
+import type { CustomerRef } from '../privacy/personal-data.ts';
 import type { Result } from '../result.ts';
-import type { CustomerRef } from '../store/store.ts';
+import type { PayloadError } from '../validation/payload-error.ts';
 
 /**
  * What a platform plugin contributes to the relay: reading a webhook delivery (who sent it, what it
@@ -22,11 +23,6 @@ export type WebhookIdentity =
       readonly shopKey: string;
       readonly topic: string;
       readonly deliveryId: string;
-      /**
-       * A privacy request may name a shop CartRelay no longer (or never) held: answered 200, as there
-       * is nothing to do, instead of 404 (which the platform would retry).
-       */
-      readonly unknownShopHasNothing?: boolean;
     }
   /** A platform's "are you there" call (WooCommerce's unsigned webhook_id=N on creation): answered 200, not stored. */
   | { readonly kind: 'ping' };
@@ -39,21 +35,30 @@ export interface WebhookRejection {
 export interface WebhookSecrets {
   /** The app's own secret (Shopify API secret, BigCommerce client secret), when the platform signs with it. */
   readonly appSecret: string | null;
-  /** The secret agreed with this shop when its webhooks were created. */
-  readonly shopSecret: string | null;
+  /**
+   * The shop's platform credentials as saved (null when none, or when the shop is not known yet): a
+   * receiver that verifies with a secret agreed with the shop reads it with its own schema (`credentials`).
+   */
+  readonly credentials: unknown;
 }
 
 export type WebhookEvent =
   | { readonly kind: 'order'; readonly order: Order }
   | { readonly kind: 'refund'; readonly platformOrderId: string; readonly refund: Refund }
   /** The payload only names the order: it must be fetched from the platform (BigCommerce). */
-  | { readonly kind: 'order_reference'; readonly platformOrderId: string }
+  /**
+   * `checkoutToken`: the checkout the order came from, when the notice says so (BigCommerce's
+   * store/cart/converted) and the fetched order may not: its click capture is found by it.
+   */
+  | { readonly kind: 'order_reference'; readonly platformOrderId: string; readonly checkoutToken?: string }
   /** The order was deleted (trashed) on the platform; the payload names only the order. */
   | { readonly kind: 'order_deleted'; readonly platformOrderId: string }
   /** The app was uninstalled: deliveries stop, the ledger stays (a reinstall picks up where it was). */
   | { readonly kind: 'shop_uninstalled' }
   /** Everything held for the shop must be deleted (Shopify's shop/redact, 48 hours after uninstall). */
   | { readonly kind: 'shop_redact' }
+  /** The merchant changed what the app may access (Shopify's app/scopes_update): `scopes` is what it holds now. */
+  | { readonly kind: 'access_scopes_changed'; readonly scopes: readonly string[] }
   /** A privacy-law request for what is held on a customer, to be handed to the merchant. */
   | { readonly kind: 'customer_data_request'; readonly customer: CustomerRef; readonly requestId: string | null }
   /** A privacy-law request to erase a customer's personal data. */
@@ -70,13 +75,31 @@ export interface OrderInsights {
   readonly customerOrderIndex: number | null;
 }
 
+/** The platform asked to wait (its rate limit for the shop is spent): asked again then, and no failure is counted. */
+export interface PlatformBusy {
+  readonly busyUntil: number;
+  readonly reason: string;
+}
+
 /** Access to a shop's platform API, for plugins that must fetch what webhooks do not carry. */
 export interface PlatformAccess {
   readonly shopKey: string;
-  readonly accessToken: string | null;
+  /** The shop's platform credentials as saved (null when none), read with the receiver's own schema. */
+  readonly credentials: unknown;
 }
 
 export interface WebhookReceiver {
+  /**
+   * The topics this platform sends that the receiver knows. Only these become metric labels (others
+   * count as "other"): a topic is chosen by whoever sends the request, and labels must stay few.
+   */
+  readonly topics?: readonly string[];
+  /**
+   * The headers worth keeping with a stored webhook (what `occurredAt` and later reads need), never a
+   * signature: a body stored with its signature could be replayed by whoever reads the database.
+   * Without it, none are kept.
+   */
+  keptHeaders?(headers: Readonly<Record<string, string | undefined>>): Record<string, string>;
   /** Reads who sent the webhook and what it is, before any secret is known. */
   identify(request: RawWebhook): Result<WebhookIdentity, WebhookRejection>;
   /**
@@ -94,8 +117,13 @@ export interface WebhookReceiver {
   verify(request: RawWebhook, secrets: WebhookSecrets): Result<true, WebhookRejection>;
   /** What a stored webhook means for an order. `payload` was parsed with parseJson. */
   interpret(topic: string, payload: unknown): Result<WebhookEvent, PayloadError>;
-  /** Fetches and normalizes an order, for `order_reference` events. */
-  fetchOrder?(access: PlatformAccess, platformOrderId: string): Promise<Result<Order, string>>;
+  /**
+   * Fetches and normalizes an order, for `order_reference` events: the order, or why not in words (a
+   * failure, tried again later and counted), or that the platform asked to wait (a rate limit).
+   */
+  fetchOrder?(access: PlatformAccess, platformOrderId: string): Promise<Result<Order, string | PlatformBusy>>;
+  /** Records the scopes the app now holds for the shop (so the next opening of the app asks again if they fall short). */
+  accessScopesChanged?(access: PlatformAccess, scopes: readonly string[]): Promise<void>;
   /** Asks the platform where the order's customer came from and whether they ordered before. */
   fetchOrderInsights?(access: PlatformAccess, platformOrderId: string): Promise<Result<OrderInsights, string>>;
   /**
@@ -105,4 +133,34 @@ export interface WebhookReceiver {
   readonly capturesClicks?: boolean;
   /** The shop key as stored: validated and normalized (lower-case domain, no trailing slash…). */
   normalizeShopKey(raw: string): Result<string, string>;
+  /**
+   * What a shop's platform credentials hold on this platform (a webhook secret, an API token…): what
+   * `cartrelay shops add` and the app's install must save, and what `verify` and the API calls read
+   * back. It accepts null when a shop can do without (a Shopify shop whose webhooks alone are tracked).
+   * Absent: the platform keeps nothing per shop.
+   */
+  readonly credentials?: ZodType<PlatformCredentials | null>;
+}
+
+/** A shop's platform credentials: a JSON object whose shape the platform's plugin defines (`credentials`). */
+export type PlatformCredentials = Readonly<Record<string, unknown>>;
+
+/**
+ * A shop's saved credentials read with the platform's schema; null when there are none, or when what
+ * is saved does not fit it (then nothing is verified or fetched with them).
+ */
+export function readCredentials<C>(schema: ZodType<C>, saved: unknown): C | null {
+  if (saved === null || saved === undefined) return null;
+  const parsed = schema.safeParse(saved);
+  return parsed.success ? parsed.data : null;
+}
+
+/** The named headers present in `headers`, for a receiver's `keptHeaders`. */
+export function pickHeaders(headers: Readonly<Record<string, string | undefined>>, names: readonly string[]): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of names) {
+    const value = headers[name];
+    if (value !== undefined) kept[name] = value;
+  }
+  return kept;
 }

@@ -1,15 +1,25 @@
+import type { SecretBox } from '../../crypto/secret-box.ts';
+import { sealPersonalData } from './seal-personal-data.ts';
+import type { SqlExecutor } from './sql-driver.ts';
+
+/** A migration that rewrites rows in JavaScript (sealing what earlier versions kept in plain), in the migration's transaction. */
+export type DataMigration = (tx: SqlExecutor, box: SecretBox) => Promise<void>;
+
+/** A list of statements, or a data migration. */
+export type Migration = readonly string[] | DataMigration;
+
 /**
- * Schema migrations, applied in order on start, each a list of statements. Times are epoch
+ * Schema migrations, applied in order on start, each a list of statements or a data migration. Times are epoch
  * milliseconds; JSON is text. The two dialects differ only in how an id column is declared and in
  * PostgreSQL-only storage settings. A webhook's body and a delivery's fields live apart from their
  * status rows: the status changes several times, and rewriting the payload with it each time would
  * multiply the writes.
  */
-export function migrations(dialect: 'sqlite' | 'postgres'): ReadonlyArray<readonly string[]> {
+export function migrations(dialect: 'sqlite' | 'postgres'): readonly Migration[] {
   const id = dialect === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY';
   const ref = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
   const time = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
-  const steps = [
+  const steps: Migration[] = [
     `CREATE TABLE shops (
        id ${id},
        platform TEXT NOT NULL,
@@ -174,6 +184,83 @@ export function migrations(dialect: 'sqlite' | 'postgres'): ReadonlyArray<readon
   );
   // 7. A shop's periodic job runs in one process at a time: the cursor row carries a lease.
   steps.push(statements(`ALTER TABLE shop_cursors ADD COLUMN lease_until ${time}`));
+  // 8. Expiring access tokens: a session is renewed by one process at a time (its lease, with an owner
+  //    so that only the holder saves), because the platform rotates the refresh token on each use and
+  //    each new token revokes the one before. A shop whose credentials the platform refused for good
+  //    says so until the merchant restores access.
+  steps.push(
+    statements(`
+     ALTER TABLE app_sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+     ALTER TABLE app_sessions ADD COLUMN lease_until ${time};
+     ALTER TABLE app_sessions ADD COLUMN lease_owner TEXT;
+     ALTER TABLE shops ADD COLUMN access_problem TEXT;
+     ALTER TABLE shops ADD COLUMN access_problem_at ${time}`),
+  );
+  // 9. A webhook body is signed, not the headers that say which shop it is for: a body held for one
+  //    shop is refused for another (a replay). Its digest finds it.
+  steps.push(
+    statements(`
+     ALTER TABLE webhooks ADD COLUMN body_digest TEXT;
+     CREATE INDEX webhooks_body_digest ON webhooks (body_digest) WHERE body_digest IS NOT NULL`),
+  );
+  // 10. What a pending delivery waits for, besides its planned time (DeliveryWait): a shop's reinstall or
+  //     reconnection releases only the waits it ends, never a delivery scheduled for later (a test
+  //     action's reversal) or impact.com's rate limit. Existing rows are read from the error they recorded.
+  steps.push(
+    statements(`
+     ALTER TABLE deliveries ADD COLUMN waiting_for TEXT;
+     UPDATE deliveries SET waiting_for = CASE
+         WHEN last_error = 'shop inactive' THEN 'shop_inactive'
+         WHEN last_error = 'impact.com account not connected' THEN 'not_connected'
+         WHEN last_error = 'account rate-limited' OR last_error LIKE 'HTTP 429%' THEN 'rate_limited'
+         WHEN attempts > 0 THEN 'retry_backoff'
+       END
+     WHERE status = 'pending' AND last_error IS NOT NULL`),
+  );
+  // 11. A shop's credentials are one sealed JSON value, whatever the platform needs (a webhook secret, an
+  //     API token, an OAuth session), validated by the plugin's own schema: one row per shop, with the
+  //     version and lease that a token's renewal needs. The app sessions and the two fixed columns that
+  //     held credentials before move into it; a shop's session wins over its older copy of a token.
+  steps.push(async (tx, box) => {
+    for (const statement of statements(`
+     CREATE TABLE shop_credentials (
+       platform TEXT NOT NULL,
+       shop_key TEXT NOT NULL,
+       credentials_sealed TEXT NOT NULL,
+       version INTEGER NOT NULL DEFAULT 1,
+       lease_until ${time},
+       lease_owner TEXT,
+       updated_at ${time} NOT NULL,
+       PRIMARY KEY (platform, shop_key)
+     )`))
+      await tx.run(statement);
+    const moved = new Set<string>();
+    const insert = (platform: string, shopKey: string, sealed: string, version: number, at: number) =>
+      tx.run('INSERT INTO shop_credentials (platform, shop_key, credentials_sealed, version, updated_at) VALUES (?, ?, ?, ?, ?)', [platform, shopKey, sealed, version, at]);
+    for (const row of await tx.query('SELECT platform, shop_key, session_sealed, version, updated_at FROM app_sessions ORDER BY updated_at DESC, id')) {
+      const key = `${row.platform} ${row.shop_key}`;
+      if (moved.has(key)) continue;
+      moved.add(key);
+      await insert(String(row.platform), String(row.shop_key), String(row.session_sealed), Number(row.version), Number(row.updated_at));
+    }
+    for (const row of await tx.query('SELECT platform, shop_key, webhook_secret_sealed, access_token_sealed, updated_at FROM shops WHERE webhook_secret_sealed IS NOT NULL OR access_token_sealed IS NOT NULL')) {
+      if (moved.has(`${row.platform} ${row.shop_key}`)) continue;
+      const credentials = {
+        ...(row.webhook_secret_sealed ? { webhookSecret: box.open(String(row.webhook_secret_sealed)) } : {}),
+        ...(row.access_token_sealed ? { accessToken: box.open(String(row.access_token_sealed)) } : {}),
+      };
+      await insert(String(row.platform), String(row.shop_key), box.seal(JSON.stringify(credentials)), 1, Number(row.updated_at));
+    }
+    for (const statement of statements(`
+     DROP TABLE app_sessions;
+     ALTER TABLE shops DROP COLUMN webhook_secret_sealed;
+     ALTER TABLE shops DROP COLUMN access_token_sealed`))
+      await tx.run(statement);
+  });
+  // 12. No plain personal data at rest: raw payloads, delivery fields, data-request exports and the IPs
+  //     and user agents of click captures sealed with the store's key, ledger entries stripped of the
+  //     plain email, IP and user agent (seal-personal-data.ts).
+  steps.push(sealPersonalData);
   return steps;
 }
 

@@ -6,6 +6,11 @@
 export type SqlValue = string | number | bigint | null | ReadonlyArray<string | number | null>;
 export type SqlRow = Record<string, unknown>;
 
+/** Where a driver reports what it survived (a lost connection); pino's logger is one. */
+export interface DriverLog {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
 export interface SqlExecutor {
   query<T extends SqlRow = SqlRow>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   run(sql: string, params?: readonly SqlValue[]): Promise<number>;

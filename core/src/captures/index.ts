@@ -1,0 +1,1 @@
+export { type ClickCapture, type ClickCaptures, findOrderClickCapture } from './click-captures.ts';
