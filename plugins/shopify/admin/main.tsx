@@ -1,22 +1,19 @@
-import { AdminApp } from '@cartrelay/admin';
-import { TitleBar, useAppBridge } from '@shopify/app-bridge-react';
+import { AdminApp, type AdminPlatform } from '@cartrelay/admin';
+import { useAppBridge } from '@shopify/app-bridge-react';
 import { StrictMode, useMemo } from 'react';
 import { createRoot } from 'react-dom/client';
 import { shopifyPlatform } from './shopify-platform.ts';
+import { shopifyShell } from './shopify-shell.tsx';
 
 /**
- * The Shopify mount of the shared admin page. Only `shopify.idToken()` and the title bar are used,
- * so the page also runs under a stand-in for App Bridge's script (as the browser tests serve).
+ * The Shopify mount of the shared admin page: session tokens from `shopify.idToken()`, and App
+ * Bridge's title bar, navigation menu, save bar, toasts and leave confirmation as the page's shell.
+ * The browser tests run it under a stand-in for App Bridge's script that provides just these.
  */
 function ShopifyAdmin() {
   const shopify = useAppBridge();
-  const platform = useMemo(() => shopifyPlatform(() => shopify.idToken()), [shopify]);
-  return (
-    <>
-      <TitleBar title="CartRelay" />
-      <AdminApp platform={platform} />
-    </>
-  );
+  const platform = useMemo<AdminPlatform>(() => ({ ...shopifyPlatform(() => shopify.idToken()), shell: shopifyShell(shopify) }), [shopify]);
+  return <AdminApp platform={platform} />;
 }
 
 /** Opened outside Shopify's admin (or the App Bridge script was blocked): say so instead of a blank page. */

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { precompress } from '@cartrelay/admin/precompress';
 
 const API_KEY_PLACEHOLDER = '%SHOPIFY_API_KEY%';
 const APP_BRIDGE_SCRIPT = '<script src="https://cdn.shopify.com/shopifycloud/app-bridge.js"></script>';
@@ -32,6 +33,6 @@ function keepShopifyHead(): Plugin {
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/shopify/app/',
-  plugins: [react(), keepShopifyHead()],
+  plugins: [react(), keepShopifyHead(), precompress()],
   build: { outDir: 'dist', emptyOutDir: true },
 });

@@ -7,10 +7,13 @@ import {
   err,
   hmacSha256Base64,
   ok,
+  parseJson,
   parsePayload,
+  pickHeaders,
 } from '@cartrelay/core';
 import { z } from 'zod';
 import { normalizeShopifyGraphqlOrder } from './admin-api/graphql-order.ts';
+import { OptionalShopifyCredentialsSchema } from './credentials.ts';
 import { normalizeShopifyOrder, toRefund } from './normalize-order.ts';
 import { ShopifyRefundSchema } from './order-payload.ts';
 
@@ -27,7 +30,7 @@ export const SHOPIFY_ORDER_TOPICS = [
 export const RECONCILED_TOPIC = 'orders/reconciled';
 
 /** The app's lifecycle and the privacy-law topics every App Store app must handle. */
-export const SHOPIFY_SHOP_TOPICS = ['app/uninstalled', 'shop/redact', 'customers/redact', 'customers/data_request'] as const;
+export const SHOPIFY_SHOP_TOPICS = ['app/uninstalled', 'app/scopes_update', 'shop/redact', 'customers/redact', 'customers/data_request'] as const;
 
 /** Ids arrive as JSON numbers beyond 2^53 (parsed exactly as strings by parseJson) or strings. */
 const payloadId = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
@@ -37,6 +40,33 @@ const CustomerRequestSchema = z.object({
   orders_requested: z.array(payloadId).nullish(),
   data_request: z.object({ id: payloadId }).passthrough().nullish(),
 });
+
+/**
+ * Topics that act on the shop itself (deactivation, deletion, a customer's data), with the payload
+ * field that names the shop: https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance,
+ * and app/uninstalled's Shop resource. app/scopes_update names the shop only by id, which CartRelay
+ * does not hold; it changes nothing but the scopes recorded (at worst one more token exchange).
+ */
+const SHOP_NAMING_TOPICS: Readonly<Record<string, string>> = {
+  'app/uninstalled': 'myshopify_domain',
+  'shop/redact': 'shop_domain',
+  'customers/redact': 'shop_domain',
+  'customers/data_request': 'shop_domain',
+};
+
+/** The shop domain a lifecycle or privacy payload names in `field`, normalized; null when it names none. */
+function payloadShopDomain(body: Buffer, field: string): string | null {
+  const payload = parseJson(body.toString('utf8'));
+  const named = payload.ok && typeof payload.value === 'object' && payload.value !== null ? (payload.value as Record<string, unknown>)[field] : null;
+  if (typeof named !== 'string') return null;
+  const domain = normalizeShopDomain(named);
+  return domain.ok ? domain.value : null;
+}
+
+/** https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics-app/scopes_update */
+const ScopesUpdateSchema = z.object({ current: z.array(z.string()) });
+
+const KEPT_HEADERS = ['topic', 'shop-domain', 'event-id', 'webhook-id', 'triggered-at', 'api-version'];
 
 const header = (headers: Readonly<Record<string, string | undefined>>, name: string) =>
   // Webhook deliveries use X-Shopify-*; the newer Events deliveries drop the X- prefix.
@@ -48,7 +78,12 @@ const header = (headers: Readonly<Record<string, string | undefined>>, name: str
  * https://shopify.dev/docs/apps/build/webhooks/subscribe/https
  */
 export const shopifyWebhooks: WebhookReceiver = {
-  identify({ headers }) {
+  topics: [...SHOPIFY_ORDER_TOPICS, 'refunds/create', ...SHOPIFY_SHOP_TOPICS],
+
+  // Webhook deliveries (X-Shopify-*) and Events deliveries (Shopify-*); never the HMAC.
+  keptHeaders: (headers) => pickHeaders(headers, KEPT_HEADERS.flatMap((name) => [`x-shopify-${name}`, `shopify-${name}`])),
+
+  identify({ headers, body }) {
     const topic = header(headers, 'topic');
     const shopKey = header(headers, 'shop-domain');
     const eventId = header(headers, 'event-id') ?? header(headers, 'webhook-id');
@@ -57,14 +92,13 @@ export const shopifyWebhooks: WebhookReceiver = {
     }
     const normalized = normalizeShopDomain(shopKey);
     if (!normalized.ok) return err({ status: 400, reason: normalized.error });
-    return ok({
-      kind: 'delivery',
-      shopKey: normalized.value,
-      topic,
-      deliveryId: `${topic}:${eventId}`,
-      // shop/redact comes two days after the uninstall, and may find the shop already gone.
-      unknownShopHasNothing: (SHOPIFY_SHOP_TOPICS as readonly string[]).includes(topic),
-    });
+    // The HMAC covers the body only: the topic and shop headers could be another shop's. A topic that
+    // acts on the shop itself must name, in its signed payload, the shop the header names.
+    if (SHOP_NAMING_TOPICS[topic]) {
+      const named = payloadShopDomain(body, SHOP_NAMING_TOPICS[topic]);
+      if (named !== normalized.value) return err({ status: 401, reason: `the signed payload names ${named ? `shop ${named}` : 'no shop'}, not the X-Shopify-Shop-Domain header's` });
+    }
+    return ok({ kind: 'delivery', shopKey: normalized.value, topic, deliveryId: `${topic}:${eventId}` });
   },
 
   occurredAt(headers) {
@@ -74,6 +108,8 @@ export const shopifyWebhooks: WebhookReceiver = {
 
   // Every Shopify webhook is signed with the app's API secret.
   signedWithAppSecret: () => true,
+  // Webhooks need none (they are signed with the app's secret); the Admin API needs the offline token.
+  credentials: OptionalShopifyCredentialsSchema,
 
   verify({ headers, body }, { appSecret }) {
     const signature = header(headers, 'hmac-sha256');
@@ -97,6 +133,10 @@ export const shopifyWebhooks: WebhookReceiver = {
     }
     if (topic === 'app/uninstalled') return ok({ kind: 'shop_uninstalled' });
     if (topic === 'shop/redact') return ok({ kind: 'shop_redact' });
+    if (topic === 'app/scopes_update') {
+      const update = parsePayload(ScopesUpdateSchema, payload);
+      return update.ok ? ok({ kind: 'access_scopes_changed', scopes: update.value.current }) : update;
+    }
     if (topic === 'customers/redact' || topic === 'customers/data_request') {
       const request = parsePayload(CustomerRequestSchema, payload);
       if (!request.ok) return request;

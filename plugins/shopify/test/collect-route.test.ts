@@ -2,7 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { COLLECT_PATH, type CollectedClick, type CollectRouterOptions, createCollectRouter } from '../src/app/collect-route.ts';
+import { type BeaconRouteOptions, type CollectedClick, createBeaconRoute } from '@cartrelay/core';
+import { parseClickBeacon } from '../src/app/collect-beacon.ts';
+import { COLLECT_PATH } from '../src/app/shopify-app.ts';
 
 const NOW = Date.parse('2026-03-02T09:41:08Z');
 const SHOP = 'cartrelay-demo.myshopify.com';
@@ -23,16 +25,16 @@ afterEach(() => {
   for (const server of servers.splice(0)) server.close();
 });
 
-async function relay(options: Partial<CollectRouterOptions> = {}) {
+/** Shopify's beacon route: the core's route with the pixel's beacon format. */
+async function relay(options: Partial<BeaconRouteOptions> = {}) {
   const recorded: CollectedClick[] = [];
   const app = express();
   app.use(
-    createCollectRouter({
+    createBeaconRoute({
+      path: COLLECT_PATH,
+      parse: parseClickBeacon,
       recordClick: async (capture) => {
-        if (capture.shopKey !== SHOP && capture.shopKey !== OTHER_SHOP) return 'unknown_shop';
-        const already = recorded.some((kept) => kept.shopKey === capture.shopKey && kept.platformOrderId === capture.platformOrderId);
-        recorded.push(capture);
-        return already ? 'already_captured' : 'recorded';
+        if (capture.shopKey === SHOP || capture.shopKey === OTHER_SHOP) recorded.push(capture);
       },
       now: () => NOW,
       ...options,
@@ -79,9 +81,9 @@ describe('POST /collect/shopify', () => {
 
   it('normalizes the shop, the order GID and the optional fields, and accepts application/json', async () => {
     const { post, recorded } = await relay();
-    const answer = await post({ shop: 'Cartrelay-Demo.MyShopify.com', clickId: 'abc.DEF~1', orderId: 'gid://shopify/Order/42' }, 'application/json');
+    const answer = await post({ shop: 'Cartrelay-Demo.MyShopify.com', clickId: 'abc.DEF~1', orderId: 'gid://shopify/Order/42', checkoutToken: 'tok42' }, 'application/json');
     expect(answer.status).toBe(204);
-    expect(recorded[0]).toMatchObject({ shopKey: SHOP, platformOrderId: '42', checkoutToken: null, sharedId: null, clickId: 'abc.DEF~1' });
+    expect(recorded[0]).toMatchObject({ shopKey: SHOP, platformOrderId: '42', checkoutToken: 'tok42', sharedId: null, clickId: 'abc.DEF~1' });
 
     await post({ shop: SHOP, clickId: 'abc', sharedId: null, orderId: null, checkoutToken: 'tok_en-1' });
     expect(recorded[1]).toMatchObject({ platformOrderId: null, checkoutToken: 'tok_en-1' });
@@ -110,12 +112,12 @@ describe('POST /collect/shopify', () => {
     ['a click id longer than 255', { ...beacon, clickId: 'a'.repeat(256) }, 'clickId'],
     ['a shared id with spaces', { ...beacon, sharedId: 'two words' }, 'sharedId'],
     ['an extra field', { ...beacon, amount: '1000.00' }, '(root)'],
-    ['a non-numeric order id and no checkout token', { shop: SHOP, clickId: 'abc', orderId: '#1001' }, 'orderId'],
-    ['a GID of another type and no checkout token', { shop: SHOP, clickId: 'abc', orderId: 'gid://shopify/Customer/1' }, 'orderId'],
+    // Only the checkout's token ties a beacon to its order: an order id anyone could name.
+    ['an order id and no checkout token', { shop: SHOP, clickId: 'abc', orderId: '5678901234' }, 'checkoutToken'],
+    ['a null checkout token', { ...beacon, checkoutToken: null }, 'checkoutToken'],
     ['a numeric order id as a number', { ...beacon, orderId: 5678901234 }, 'orderId'],
     ['a checkout token with slashes', { ...beacon, checkoutToken: 'a/b' }, 'checkoutToken'],
-    ['neither order id nor checkout token', { shop: SHOP, clickId: 'abc', sharedId: null }, 'orderId'],
-    ['no click id', { shop: SHOP, orderId: '1' }, 'clickId'],
+    ['no click id', { shop: SHOP, checkoutToken: 'tok1' }, 'clickId'],
     ['an array', [beacon], '(root)'],
   ])('refuses %s with 400 and keeps nothing', async (_case, body, path) => {
     const { post, recorded } = await relay();
@@ -172,10 +174,10 @@ describe('POST /collect/shopify', () => {
     await expectCors(answer);
   });
 
-  it('answers 404 for a shop CartRelay does not serve', async () => {
+  it('answers a shop CartRelay does not serve as it answers one it serves: nobody can list its customers', async () => {
     const { post } = await relay();
     const answer = await post({ ...beacon, shop: 'stranger.myshopify.com' });
-    expect(answer.status).toBe(404);
+    expect(answer.status).toBe(204);
     await expectCors(answer);
   });
 
@@ -183,8 +185,8 @@ describe('POST /collect/shopify', () => {
     const { post, recorded } = await relay({ rateLimit: { windowMs: 60_000, limit: 3 }, clientRateLimit: { windowMs: 60_000, limit: 4 } });
     const statuses: number[] = [];
     for (let n = 1; n <= 6; n++) statuses.push((await post({ ...beacon, shop: `shop-${n}.myshopify.com` })).status);
-    // Unknown shops (404) count too: the per-client limit comes before the shop is even read.
-    expect(statuses).toEqual([404, 404, 404, 404, 429, 429]);
+    // Unknown shops count too: the per-client limit comes before the shop is even read.
+    expect(statuses).toEqual([204, 204, 204, 204, 429, 429]);
     expect((await post(beacon)).status).toBe(429);
     expect(recorded).toEqual([]);
   });

@@ -208,14 +208,14 @@ describe('the CartRelay web pixel', () => {
   it('reads the configured parameter instead of irclickid', async () => {
     const shop = storefront({ ...SETTINGS, clickIdParam: 'im_ref' });
     await shop.land('https://demo-store.example/?irclickid=not-this-one&im_ref=this-one');
-    await shop.checkout({ token: null, orderId: 'gid://shopify/Order/5678901234' });
-    expect(JSON.parse(shop.posts[0]?.init.body ?? '')).toMatchObject({ clickId: 'this-one', checkoutToken: null, orderId: 'gid://shopify/Order/5678901234' });
+    await shop.checkout({ token: TOKEN, orderId: 'gid://shopify/Order/5678901234' });
+    expect(JSON.parse(shop.posts[0]?.init.body ?? '')).toMatchObject({ clickId: 'this-one', checkoutToken: TOKEN, orderId: 'gid://shopify/Order/5678901234' });
   });
 
-  it('posts nothing for a checkout with neither token nor order id', async () => {
+  it('posts nothing for a checkout without a token, even with an order id: the server believes nothing else', async () => {
     const shop = storefront();
     await shop.land(LANDING);
-    await shop.checkout({ token: null, orderId: null });
+    await shop.checkout({ token: null, orderId: 'gid://shopify/Order/5678901234' });
     expect(shop.posts).toEqual([]);
   });
 

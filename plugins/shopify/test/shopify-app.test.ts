@@ -1,12 +1,18 @@
 import { createHmac } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DatabaseSync } from 'node:sqlite';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import {
   type AdminAction,
   type AdminShop,
   DEFAULT_RETRY_POLICY,
+  type StoreAppContext,
+  reconcileAll as reconcileAllShops,
+  reconcileCursor,
+  storeAppRouters,
   type Relay,
   ShopDirectory,
   type Store,
@@ -18,13 +24,15 @@ import {
   startRelay,
 } from '@cartrelay/core';
 import { type FakeImpact, startFakeImpact } from '@cartrelay/core/fake-impact';
+import { Session } from '@shopify/shopify-api';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createShopifyAdapter } from '../src/index.ts';
 import { createShopifyApi } from '../src/admin-api/shopify-api.ts';
 import { RECONCILED_TOPIC } from '../src/webhooks.ts';
-import { RECONCILE_CURSOR, type ShopifyApp, createShopifyApp } from '../src/app/shopify-app.ts';
-import { type FakeShopify, signSessionToken, startFakeShopify } from '../src/testing/fake-shopify.ts';
+import { type ShopifyApp, type ShopifyAppOptions, createShopifyApp } from '../src/app/shopify-app.ts';
+import { StoreSessionStorage } from '../src/app/session-storage.ts';
+import { type FakeShopify, type FakeShopifyOptions, signSessionToken, startFakeShopify } from '../src/testing/fake-shopify.ts';
 import { shopifyWebhookRequest } from '../src/testing/signed-webhook.ts';
 
 /**
@@ -69,7 +77,8 @@ interface OrderOptions {
   readonly createdAt?: string;
   readonly landingSite?: string | null;
   readonly discountCodes?: readonly string[];
-  readonly checkoutToken?: string;
+  /** The order's checkout token; `chk<id>` unless given (null: an order from no online checkout: POS, draft, API). */
+  readonly checkoutToken?: string | null;
 }
 
 /** The documented orders/paid sample with its own id and name (#<id % 10000>), customer 207119551. */
@@ -86,7 +95,7 @@ async function orderBody(options: OrderOptions): Promise<string> {
     processed_at: createdAt,
     landing_site: options.landingSite ?? '/products/merino-socks?utm_source=newsletter',
     discount_codes: (options.discountCodes ?? []).map((code) => ({ code, amount: '20.00', type: 'fixed_amount' })),
-    checkout_token: options.checkoutToken ?? null,
+    checkout_token: options.checkoutToken === undefined ? `chk${options.id}` : options.checkoutToken,
   });
   order.customer = { ...order.customer, id: 207119551, admin_graphql_api_id: 'gid://shopify/Customer/207119551', email: 'jon@example.com' };
   return JSON.stringify(order);
@@ -99,24 +108,39 @@ describe('the Shopify app in the relay', () => {
   let shops: ShopDirectory;
   let app: ShopifyApp;
   let relay: Relay;
+  let dataDir: string;
+  let context: StoreAppContext;
+  /** One reconciliation run over every shop, as the relay's job does. */
+  const reconcileAll = () => reconcileAllShops(context, 'shopify', app.reconciliation);
+  const box = createSecretBox(parseSecretKey('ab'.repeat(32))!);
 
-  /** As serve.ts wires it; `shopCacheMs` is ShopDirectory's cache (production: its 5 s default). */
-  const start = async (shopCacheMs?: number) => {
+  interface StartOptions {
+    /** ShopDirectory's cache (production: its 5 s default). */
+    readonly shopCacheMs?: number;
+    readonly fake?: Partial<FakeShopifyOptions>;
+    readonly app?: Partial<ShopifyAppOptions>;
+  }
+
+  /** As serve.ts wires it. */
+  const start = async (options: StartOptions = {}) => {
+    const { shopCacheMs } = options;
     impact = await startFakeImpact({ accounts: { [ACCOUNT_SID]: AUTH_TOKEN } });
-    shopify = await startFakeShopify({ apiKey: API_KEY, apiSecret: API_SECRET });
-    store = await openStore({ dataDir: await mkdtemp(join(tmpdir(), 'cartrelay-shopify-app-')) });
-    const box = createSecretBox(parseSecretKey('ab'.repeat(32))!);
+    shopify = await startFakeShopify({ apiKey: API_KEY, apiSecret: API_SECRET, ...options.fake });
+    dataDir = await mkdtemp(join(tmpdir(), 'cartrelay-shopify-app-'));
+    store = await openStore({ dataDir, box });
     shops = new ShopDirectory(store, box, shopCacheMs === undefined ? {} : { cacheMs: shopCacheMs });
     const logger = pino({ level: 'silent' });
     const impactClient = createImpactClient({ baseUrl: impact.url, timeoutMs: 2000 });
+    // A page to serve: the built admin page is not needed to test the server around it.
+    const adminDistDir = await mkdtemp(join(tmpdir(), 'cartrelay-admin-dist-'));
+    await writeFile(join(adminDistDir, 'index.html'), '<!doctype html><meta name="shopify-api-key" content="%SHOPIFY_API_KEY%" /><div id="root"></div>');
+    context = { store, shops, box, impact: impactClient, logger, now: Date.now };
     app = createShopifyApp({
+      adminDistDir,
       shopify: createShopifyApi({ apiKey: API_KEY, apiSecretKey: API_SECRET, hostName: APP_URL, scopes: ['read_orders', 'write_pixels', 'read_customer_events'], adminApiUrl: shopify.url }),
       appUrl: APP_URL,
-      shops,
-      store,
-      box,
-      impact: impactClient,
-      logger,
+      context,
+      ...options.app,
     });
     relay = await startRelay({
       store,
@@ -127,7 +151,7 @@ describe('the Shopify app in the relay', () => {
       appSecrets: { shopify: API_SECRET },
       port: 0,
       host: '127.0.0.1',
-      routers: app.routers,
+      routers: storeAppRouters(context, new Map([['shopify', app]])),
       jobs: [],
       clickWaitMs: CLICK_WAIT_MS,
       retryPolicy: { ...DEFAULT_RETRY_POLICY, submissionCheckDelayMs: 200 },
@@ -155,13 +179,22 @@ describe('the Shopify app in the relay', () => {
     const request = shopifyWebhookRequest({ shop: options.shop ?? SHOP, topic, body, apiSecret: options.secret ?? API_SECRET });
     return fetch(`${relay.url}/webhooks/shopify`, { method: 'POST', headers: request.headers, body: request.body });
   };
-  const beacon = (orderId: string | null, clickId: string, checkoutToken: string | null = null) =>
+  /** The pixel's beacon of an order's checkout (orderBody's default token). */
+  const beacon = (orderId: string | null, clickId: string, checkoutToken: string | null = `chk${orderId}`) =>
     fetch(`${relay.url}/collect/shopify`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
       body: JSON.stringify({ shop: SHOP, clickId, sharedId: null, orderId, checkoutToken }),
     });
   const tokenExchanges = () => shopify.calls.filter((call) => call.operation === 'token_exchange');
+  /** The shop's token lives in its session, expiring with a refresh token, and nowhere else. */
+  const expectExpiringSessionOnly = async () => {
+    expect(await store.listShops()).toHaveLength(1);
+    const session = await new StoreSessionStorage(store, box).loadSession(SHOP);
+    expect(session).toMatchObject({ shop: SHOP, isOnline: false, accessToken: expect.stringMatching(/^shpat_/), refreshToken: expect.stringMatching(/^shprt_/) });
+    expect(session!.expires!.getTime()).toBeGreaterThan(Date.now());
+    expect(session!.refreshTokenExpires!.getTime()).toBeGreaterThan(session!.expires!.getTime());
+  };
   const conversionOf = (orderId: string) => impact.actions.get(`${ACCOUNT_SID}|${TRACKER}|${orderId}`);
   const conversionsPostedFor = (orderId: string) => impact.requests.filter((r) => r.path === `/Advertisers/${ACCOUNT_SID}/Conversions` && r.fields.OrderId === orderId);
   const actions = async (): Promise<AdminAction[]> => ((await (await adminApi('GET', '/actions')).json()) as { actions: AdminAction[] }).actions;
@@ -173,9 +206,9 @@ describe('the Shopify app in the relay', () => {
     return (await store.findShop('shopify', SHOP))!;
   };
   /** Then connects impact.com and saves the tracking configuration. */
-  const setUp = async () => {
+  const setUp = async (config: Record<string, unknown> = {}) => {
     expect((await adminApi('PUT', '/connection', { body: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN } })).status).toBe(200);
-    expect((await adminApi('PUT', '/config', { body: CONFIG })).status).toBe(200);
+    expect((await adminApi('PUT', '/config', { body: { ...CONFIG, ...config } })).status).toBe(200);
   };
 
   describe('with the shop cache as production has it', () => {
@@ -200,7 +233,7 @@ describe('the Shopify app in the relay', () => {
 
   describe('install', () => {
     // The shop cache off: each request sees the store as it is.
-    beforeEach(() => start(0));
+    beforeEach(() => start({ shopCacheMs: 0 }));
 
     it('installs a new shop by token exchange on its first admin API call, once', async () => {
       const answer = await adminApi('GET', '/shop');
@@ -211,13 +244,13 @@ describe('the Shopify app in the relay', () => {
       expect(tokenExchanges()).toEqual([expect.objectContaining({ method: 'POST', path: '/admin/oauth/access_token', shop: SHOP, status: 200 })]);
       const row = await store.findShop('shopify', SHOP);
       expect(row).toMatchObject({ active: true, config: null });
-      expect(row!.accessTokenSealed).not.toBeNull();
+      await expectExpiringSessionOnly();
       // The token the shop holds is the one the fake issued: the GraphQL endpoint accepted it for the pixel.
       expect(shopify.calls.filter((call) => call.operation === 'webPixelCreate')).toEqual([expect.objectContaining({ shop: SHOP, status: 200 })]);
       const settings = JSON.parse(shopify.pixels.get(SHOP)!.settings) as Record<string, string>;
       expect(settings.collectUrl).toBe(`${APP_URL}/collect/shopify`);
       expect(settings.clickIdParam).toBe('irclickid');
-      expect(await store.readCursor(row!.id, RECONCILE_CURSOR)).not.toBeNull();
+      expect(await store.readCursor(row!.id, reconcileCursor('shopify'))).not.toBeNull();
 
       expect((await adminApi('GET', '/shop')).status).toBe(200);
       expect(tokenExchanges()).toHaveLength(1);
@@ -288,7 +321,7 @@ describe('the Shopify app in the relay', () => {
       expect(shopify.calls.filter((call) => call.operation === 'authorization_code')).toEqual([expect.objectContaining({ shop: SHOP, status: 200 })]);
       const row = await store.findShop('shopify', SHOP);
       expect(row).toMatchObject({ active: true, config: null });
-      expect(row!.accessTokenSealed).not.toBeNull();
+      await expectExpiringSessionOnly();
       expect(shopify.pixels.has(SHOP)).toBe(true);
       // Installed by the code grant: the admin API needs no token exchange afterwards.
       expect((await adminApi('GET', '/shop')).status).toBe(200);
@@ -307,7 +340,7 @@ describe('the Shopify app in the relay', () => {
   });
 
   describe('setup through the admin API', () => {
-    beforeEach(() => start(0));
+    beforeEach(() => start({ shopCacheMs: 0 }));
 
     it('saves the connection and a valid configuration, tests the credentials, and tracks a promo-code order', async () => {
       await install();
@@ -380,7 +413,7 @@ describe('the Shopify app in the relay', () => {
   });
 
   describe('click ids from the pixel and the customer journey', () => {
-    beforeEach(() => start(0));
+    beforeEach(() => start({ shopCacheMs: 0 }));
 
     it('waits for the pixel’s beacon and sends its click id; a second beacon does not replace it', async () => {
       await install();
@@ -392,19 +425,30 @@ describe('the Shopify app in the relay', () => {
       await waitFor(() => conversionOf('3001') !== undefined, 'the conversion of #3001');
       expect(conversionOf('3001')!.fields.ClickId).toBe('PIXELCLICK1');
       const shop = (await store.findShop('shopify', SHOP))!;
-      expect(await store.findClickCapture(shop.id, '5900000003001', null)).toMatchObject({ clickId: 'PIXELCLICK1', source: 'pixel' });
+      expect(await store.findClickCapture(shop.id, 'chk5900000003001')).toMatchObject({ clickId: 'PIXELCLICK1', source: 'pixel', platformOrderId: '5900000003001' });
     });
 
-    it('believes the beacon of the order’s own checkout over one that names only the order id, whichever came first', async () => {
+    it('believes a beacon only from the order’s own checkout: a made-up token with a guessed order number changes nothing', async () => {
       await install();
       await setUp();
-      expect((await beacon('5900000003009', 'FORGED1')).status).toBe(204);
-      const placed = Date.now();
-      const body = await orderBody({ id: 5_900_000_003_009, createdAt: new Date(placed).toISOString(), checkoutToken: 'c1f3a8e94b2d4f7e' });
+      // Before the order: a forger names its number with a checkout token of their own.
+      expect((await beacon('5900000003009', 'FORGED1', 'made-up-token')).status).toBe(204);
+      const body = await orderBody({ id: 5_900_000_003_009, createdAt: new Date().toISOString() });
       expect((await webhook('orders/paid', body)).status).toBe(200);
-      expect((await beacon('5900000003009', 'GENUINE1', 'c1f3a8e94b2d4f7e')).status).toBe(204);
+      expect((await beacon('5900000003009', 'GENUINE1')).status).toBe(204);
       await waitFor(() => conversionOf('3009') !== undefined, 'the conversion of #3009');
       expect(conversionOf('3009')!.fields.ClickId).toBe('GENUINE1');
+    });
+
+    it('keeps the promo-code attribution of an order from no online checkout (POS, draft, API): no beacon is believed for it', async () => {
+      await install();
+      await setUp();
+      expect((await beacon('5900000003010', 'FORGED2', 'made-up-token-2')).status).toBe(204);
+      // With the click wait over, the order goes out as it is: its code's partner, not the forged click.
+      await webhook('orders/paid', await orderBody({ id: 5_900_000_003_010, checkoutToken: null, discountCodes: ['JANE20'] }));
+      await waitFor(() => conversionOf('3010') !== undefined, 'the conversion of #3010');
+      expect(conversionOf('3010')!.fields).toMatchObject({ MediaPartnerId: '555001', OrderPromoCode: 'JANE20' });
+      expect(conversionOf('3010')!.fields.ClickId).toBeUndefined();
     });
 
     it('sends an order without a click id once the wait is over', async () => {
@@ -447,8 +491,9 @@ describe('the Shopify app in the relay', () => {
       expect(action!.lateClickId).toEqual({ clickId: 'LATECLICK5', source: 'pixel', capturedAt: expect.any(String) });
     });
 
-    it('answers a beacon for a shop that is not installed with 404', async () => {
-      expect((await beacon('5900000003006', 'PIXELCLICK6')).status).toBe(404);
+    it('answers a beacon for a shop that is not installed as any other, and keeps nothing', async () => {
+      expect((await beacon('5900000003006', 'PIXELCLICK6')).status).toBe(204);
+      expect(await store.listShops()).toEqual([]);
     });
 
     it('takes the click id from Shopify’s customer journey when the order has none', async () => {
@@ -475,7 +520,7 @@ describe('the Shopify app in the relay', () => {
   });
 
   describe('privacy and lifecycle webhooks', () => {
-    beforeEach(() => start(0));
+    beforeEach(() => start({ shopCacheMs: 0 }));
 
     const customerRequest = (extra: Record<string, unknown>) =>
       JSON.stringify({ shop_id: 954889, shop_domain: SHOP, customer: { id: 207119551, email: 'jon@example.com', phone: null }, ...extra });
@@ -488,7 +533,8 @@ describe('the Shopify app in the relay', () => {
 
     it('exports and redacts a customer’s data on request', async () => {
       const shop = await install();
-      await setUp();
+      // The merchant chose to send the shopper's IP address and browser too.
+      await setUp({ sendIpAddress: true, sendUserAgent: true });
       await webhook('orders/paid', await orderBody({ id: 5_900_000_008_001, discountCodes: ['JANE20'] }));
       await waitFor(() => conversionOf('8001') !== undefined, 'the conversion of #8001');
       const [sent] = await store.listDeliveries(shop.id, {});
@@ -514,8 +560,7 @@ describe('the Shopify app in the relay', () => {
       await setUp();
       expect((await webhook('app/uninstalled', JSON.stringify({ id: 954889, domain: SHOP, myshopify_domain: SHOP }))).status).toBe(200);
       await waitFor(async () => (await store.getShop(shop.id))?.active === false, 'the deactivation');
-      expect((await store.getShop(shop.id))!.accessTokenSealed).toBeNull();
-      expect(await store.findAppSessions('shopify', SHOP)).toEqual([]);
+      expect(await store.loadCredentials({ platform: 'shopify', shopKey: SHOP })).toBeNull();
 
       // An order after the uninstall is acknowledged, and not converted.
       expect((await webhook('orders/paid', await orderBody({ id: 5_900_000_008_002, discountCodes: ['JANE20'] }))).status).toBe(200);
@@ -578,13 +623,65 @@ describe('the Shopify app in the relay', () => {
       const pixelCallsBefore = pixelCalls();
       // The merchant opens the app (a fresh session token) after Shopify sent the notice, before it arrives.
       const opened = await fetch(`${relay.url}/shopify/app?embedded=1&shop=${SHOP}&id_token=${token(SHOP)}`);
-      expect(opened.status).not.toBe(401);
+      expect(opened.status).toBe(200);
       const request = shopifyWebhookRequest({ shop: SHOP, topic: 'app/uninstalled', body: JSON.stringify({ id: 954889, myshopify_domain: SHOP }), apiSecret: API_SECRET });
       await fetch(`${relay.url}/webhooks/shopify`, { method: 'POST', headers: { ...request.headers, 'x-shopify-triggered-at': triggeredAt }, body: request.body });
       await waitFor(async () => (await store.queueDepth()).webhooks === 0, 'the notice to be processed');
       expect(await store.getShop(shop.id)).toMatchObject({ active: true });
       // Opening the app again confirmed the install (a token exchange) without touching the pixel.
       expect(pixelCalls()).toBe(pixelCallsBefore);
+    });
+
+    it('acts on no shop because of a signed body replayed with its headers: lifecycle topics must name the shop in their payload', async () => {
+      const shop = await install();
+      await setUp();
+      // An order of another shop, signed by Shopify, as anyone who saw one delivered could replay it.
+      const order = await orderBody({ id: 5_900_000_011_001 });
+      for (const topic of ['app/uninstalled', 'shop/redact', 'customers/redact', 'customers/data_request']) {
+        expect((await webhook(topic, order)).status).toBe(401);
+      }
+      // Another shop's genuine uninstall notice, replayed under this shop's domain.
+      expect((await webhook('app/uninstalled', JSON.stringify({ id: 1, myshopify_domain: 'attacker.myshopify.com' }))).status).toBe(401);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await store.getShop(shop.id)).toMatchObject({ active: true });
+    });
+
+    it('refuses a signed order body already held for one shop when it comes again for another', async () => {
+      await install();
+      await setUp();
+      const other = 'second-store.myshopify.com';
+      expect((await adminApi('GET', '/shop', { shop: other })).status).toBe(200);
+      const body = await orderBody({ id: 5_900_000_011_003 });
+      expect((await webhook('orders/paid', body)).status).toBe(200);
+      const replayed = await webhook('orders/paid', body, { shop: other });
+      expect(replayed.status).toBe(401);
+      expect(await replayed.json()).toEqual({ error: 'this signed body was delivered for another shop' });
+      const otherShop = (await store.findShop('shopify', other))!;
+      expect(await store.claimWebhooks(10, 1000, Date.now() + 60_000).then((rows) => rows.filter((row) => row.shopId === otherShop.id))).toEqual([]);
+    });
+
+    it('names only topics it knows in its metrics: a signed body under made-up topics grows no series', async () => {
+      await install();
+      for (let n = 0; n < 5; n++) expect((await webhook(`made/up/${n}`, JSON.stringify({ id: n }))).status).toBe(200);
+      const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+      expect(metrics).not.toContain('made/up');
+      expect(metrics).toMatch(/cartrelay_webhooks_total\{platform="shopify",topic="other",outcome="stored"\} 5/);
+    });
+
+    it('keeps no signature with a stored webhook: what the database holds cannot be replayed', async () => {
+      await install();
+      await setUp();
+      expect((await webhook('orders/create', await orderBody({ id: 5_900_000_011_002 }))).status).toBe(200);
+      const database = new DatabaseSync(join(dataDir, 'cartrelay.db'), { readOnly: true });
+      try {
+        const rows = database.prepare('SELECT headers_json FROM webhook_bodies').all() as Array<{ headers_json: string }>;
+        expect(rows).toHaveLength(1);
+        const headers = JSON.parse(rows[0]!.headers_json) as Record<string, string>;
+        expect(headers).toMatchObject({ 'x-shopify-topic': 'orders/create', 'x-shopify-shop-domain': SHOP });
+        expect(Object.keys(headers).filter((name) => /hmac|signature/i.test(name))).toEqual([]);
+      } finally {
+        database.close();
+      }
     });
 
     it('deletes the shop on shop/redact after its uninstall, and answers it for a shop it does not know', async () => {
@@ -594,7 +691,7 @@ describe('the Shopify app in the relay', () => {
       await waitFor(async () => (await store.getShop(shop.id))?.active === false, 'the deactivation');
       expect((await webhook('shop/redact', JSON.stringify({ shop_id: 954889, shop_domain: SHOP }))).status).toBe(200);
       await waitFor(async () => (await store.getShop(shop.id)) === null, 'the deletion');
-      expect(await store.findAppSessions('shopify', SHOP)).toEqual([]);
+      expect(await store.loadCredentials({ platform: 'shopify', shopKey: SHOP })).toBeNull();
 
       const unknown = await webhook('shop/redact', JSON.stringify({ shop_id: 1, shop_domain: 'never-installed.myshopify.com' }), { shop: 'never-installed.myshopify.com' });
       expect(unknown.status).toBe(200);
@@ -602,24 +699,24 @@ describe('the Shopify app in the relay', () => {
   });
 
   describe('reconciliation', () => {
-    beforeEach(() => start(0));
+    beforeEach(() => start({ shopCacheMs: 0 }));
 
     it('feeds an order Shopify never sent as a webhook through the inbox, once', async () => {
       const shop = await install();
       await setUp();
-      const cursor = (await store.readCursor(shop.id, RECONCILE_CURSOR))!;
+      const cursor = (await store.readCursor(shop.id, reconcileCursor('shopify')))!;
       const node = JSON.parse(await readFile(fileURLToPath(new URL('./fixtures/graphql-order-1001.json', import.meta.url)), 'utf8'));
       shopify.addOrder(SHOP, { ...node, id: 'gid://shopify/Order/5900000009001', name: '#9001', createdAt: LONG_AGO, updatedAt: new Date(Date.parse(cursor) + 1000).toISOString() });
       const inserts = vi.spyOn(store, 'insertWebhooks');
 
-      expect(await app.reconcileAll()).toBe(1);
+      expect(await reconcileAll()).toBe(1);
       expect(inserts).toHaveBeenCalledTimes(1);
       expect(inserts.mock.calls[0]![0]).toEqual([expect.objectContaining({ shopId: shop.id, topic: RECONCILED_TOPIC })]);
       expect(await inserts.mock.results[0]!.value).toEqual(['stored']);
       await waitFor(() => conversionOf('9001') !== undefined, 'the reconciled conversion of #9001');
       expect(conversionOf('9001')!.fields).toMatchObject({ ClickId: 'abc123', OrderId: '9001', CurrencyCode: 'EUR' });
 
-      await app.reconcileAll();
+      await reconcileAll();
       const again = await Promise.all(inserts.mock.results.slice(1).map((result) => result.value));
       expect(again.flat().filter((outcome) => outcome === 'stored')).toEqual([]);
       await new Promise((resolve) => setTimeout(resolve, 400));
@@ -629,8 +726,238 @@ describe('the Shopify app in the relay', () => {
     it('skips a shop that is not configured yet', async () => {
       await install();
       shopify.addOrder(SHOP, { id: 'gid://shopify/Order/5900000009002', updatedAt: new Date(Date.now() + 1000).toISOString() });
-      expect(await app.reconcileAll()).toBe(0);
+      expect(await reconcileAll()).toBe(0);
       expect(shopify.calls.filter((call) => call.operation === 'orders')).toEqual([]);
+    });
+  });
+  describe('expiring tokens and session-token edges', () => {
+    const session = () => new StoreSessionStorage(store, box).loadSession(SHOP);
+    const page = (path: string, query: Record<string, string>) => fetch(`${relay.url}${path}?${new URLSearchParams(query)}`, { redirect: 'manual' });
+
+    describe('opening the app', () => {
+      beforeEach(() => start({ shopCacheMs: 0 }));
+
+      it('exchanges no token while the stored one is good, but still confirms the install', async () => {
+        const shop = await install();
+        const before = (await store.getShop(shop.id))!.installedAt;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const opened = await page('/shopify/app', { embedded: '1', shop: SHOP, id_token: token() });
+        expect(opened.status).toBe(200);
+        expect(tokenExchanges()).toHaveLength(1);
+        expect((await store.getShop(shop.id))!.installedAt).toBeGreaterThan(before);
+      });
+
+      it('moves a shop still on a non-expiring token to an expiring one when the merchant opens the app', async () => {
+        const legacy = shopify.issueAccessToken(SHOP);
+        await new StoreSessionStorage(store, box).storeSession(new Session({ id: `offline_${SHOP}`, shop: SHOP, state: '', isOnline: false, accessToken: legacy, scope: 'read_orders,write_pixels,read_customer_events' }));
+        await shops.install({ platform: 'shopify', shopKey: SHOP });
+        await page('/shopify/app', { embedded: '1', shop: SHOP, id_token: token() });
+        expect(tokenExchanges()).toEqual([expect.objectContaining({ status: 200 })]);
+        await expectExpiringSessionOnly();
+      });
+
+      it('exchanges when the stored token lacks a scope the app now asks for, as after app/scopes_update took one away', async () => {
+        await install();
+        const scopesUpdate = { id: 1, shop_id: 'gid://shopify/Shop/548380009', previous: ['read_orders', 'write_pixels', 'read_customer_events'], current: ['read_orders'], updated_at: new Date().toISOString() };
+        expect((await webhook('app/scopes_update', JSON.stringify(scopesUpdate))).status).toBe(200);
+        await waitFor(async () => (await session())?.scope === 'read_orders', 'the scopes to be recorded');
+        expect((await adminApi('GET', '/shop')).status).toBe(200);
+        expect(tokenExchanges()).toHaveLength(2);
+      });
+
+      it('sends a page load without a session token to App Bridge’s bounce page, which reloads the same page with one', async () => {
+        const host = Buffer.from('admin.shopify.com/store/merino').toString('base64url');
+        const opened = await page('/shopify/app/promo-codes', { embedded: '1', shop: SHOP, host });
+        expect(opened.status).toBe(302);
+        const bounce = new URL(opened.headers.get('location')!, relay.url);
+        expect(bounce.pathname).toBe('/shopify/auth/session-token');
+        expect(bounce.searchParams.get('shop')).toBe(SHOP);
+        const reload = new URL(bounce.searchParams.get('shopify-reload')!);
+        expect(`${reload.origin}${reload.pathname}`).toBe(`${APP_URL}/shopify/app/promo-codes`);
+        expect(Object.fromEntries(reload.searchParams)).toEqual({ embedded: '1', shop: SHOP, host, cartrelay_bounced_at: expect.stringMatching(/^\d+$/) });
+
+        const html = await fetch(bounce);
+        expect(html.status).toBe(200);
+        expect(html.headers.get('content-security-policy')).toBe(`frame-ancestors https://${SHOP} https://admin.shopify.com;`);
+        expect(await html.text()).toBe(`<script data-api-key="${API_KEY}" src="https://cdn.shopify.com/shopifycloud/app-bridge.js"></script>`);
+        expect(await store.listShops()).toEqual([]);
+      });
+
+      it('names only this app’s pages on the bounce page: App Bridge hands the page it reloads a session token', async () => {
+        const bouncing = (reload: string) => fetch(`${relay.url}/shopify/auth/session-token?${new URLSearchParams({ shop: SHOP, 'shopify-reload': reload })}`);
+        expect((await bouncing(`${APP_URL}/shopify/app/sku-rules?shop=${SHOP}`)).status).toBe(200);
+        for (const elsewhere of ['https://attacker.example/shopify/app', `${APP_URL}/api/admin/shop`, 'javascript:alert(1)', '/shopify/app']) {
+          expect((await bouncing(elsewhere)).status).toBe(400);
+        }
+      });
+
+      it('answers 401, not another bounce, when the session token fails again just after a bounce (a wrong secret or clock)', async () => {
+        const expired = token(SHOP, { now: Date.now() - 600_000 });
+        const first = await page('/shopify/app', { embedded: '1', shop: SHOP, id_token: expired });
+        expect(first.status).toBe(302);
+        const reload = new URL(new URL(first.headers.get('location')!, relay.url).searchParams.get('shopify-reload')!);
+        reload.searchParams.set('id_token', expired);
+        const again = await fetch(`${relay.url}${reload.pathname}${reload.search}`, { redirect: 'manual' });
+        expect(again.status).toBe(401);
+        // Long after a bounce, a failing token bounces again (the merchant reloads the page tomorrow).
+        reload.searchParams.set('cartrelay_bounced_at', String(Date.now() - 3_600_000));
+        expect((await fetch(`${relay.url}${reload.pathname}${reload.search}`, { redirect: 'manual' })).status).toBe(302);
+      });
+
+      it('bounces a page load whose session token has expired, and installs nothing', async () => {
+        const opened = await page('/shopify/app', { embedded: '1', shop: SHOP, id_token: token(SHOP, { now: Date.now() - 600_000 }) });
+        expect(opened.status).toBe(302);
+        const reload = new URL(new URL(opened.headers.get('location')!, relay.url).searchParams.get('shopify-reload')!);
+        expect(reload.searchParams.has('id_token')).toBe(false);
+        expect(await store.listShops()).toEqual([]);
+        expect(tokenExchanges()).toEqual([]);
+      });
+
+      it('answers an admin API call with an expired session token 401 and the header that makes App Bridge retry; one without a token, 401 alone', async () => {
+        await install();
+        const expired = await adminApi('GET', '/shop', { authorization: `Bearer ${token(SHOP, { now: Date.now() - 600_000 })}` });
+        expect(expired.status).toBe(401);
+        expect(expired.headers.get('x-shopify-retry-invalid-session-request')).toBe('1');
+        const missing = await adminApi('GET', '/shop', { authorization: null });
+        expect(missing.status).toBe(401);
+        expect(missing.headers.get('x-shopify-retry-invalid-session-request')).toBeNull();
+      });
+    });
+
+    describe('when the merchant has not approved every scope the app asks for', () => {
+      beforeEach(() => start({ shopCacheMs: 0, fake: { shops: { [SHOP]: { grantedScope: 'read_orders,read_customer_events' } } } }));
+
+      it('exchanges once for them, not on every call, and again once Shopify says the scopes changed', async () => {
+        await install();
+        for (let i = 0; i < 3; i++) expect((await adminApi('GET', '/shop')).status).toBe(200);
+        expect(tokenExchanges()).toHaveLength(1);
+        expect((await session())!.scope).toBe('read_orders,read_customer_events');
+
+        const update = { id: 1, previous: ['read_orders', 'read_customer_events'], current: ['read_orders', 'write_pixels', 'read_customer_events'], updated_at: new Date().toISOString() };
+        expect((await webhook('app/scopes_update', JSON.stringify(update))).status).toBe(200);
+        await waitFor(async () => (await session())?.scope === 'read_orders,write_pixels,read_customer_events', 'the scopes to be recorded');
+        expect((await adminApi('GET', '/shop')).status).toBe(200);
+        expect(tokenExchanges()).toHaveLength(1);
+      });
+    });
+
+    describe('the admin page document and its assets', () => {
+      let dist: string;
+      beforeEach(async () => {
+        dist = await mkdtemp(join(tmpdir(), 'cartrelay-admin-dist-'));
+        await mkdir(join(dist, 'assets'));
+        await writeFile(join(dist, 'index.html'), '<!doctype html><meta name="shopify-api-key" content="%SHOPIFY_API_KEY%" /><div id="root"></div>');
+        const script = 'console.log("cartrelay admin");'.repeat(50);
+        await writeFile(join(dist, 'assets', 'index-Ab12.js'), script);
+        await writeFile(join(dist, 'assets', 'index-Ab12.js.br'), brotliCompressSync(script));
+        await writeFile(join(dist, 'assets', 'index-Ab12.js.gz'), gzipSync(script));
+        await start({ shopCacheMs: 0, app: { adminDistDir: dist } });
+      });
+
+      it('serves every page route the same document, never cached', async () => {
+        for (const path of ['/shopify/app', '/shopify/app/', '/shopify/app/sku-rules', '/shopify/app/recent-actions']) {
+          const answer = await page(path, { embedded: '1', shop: SHOP, id_token: token() });
+          expect(answer.status).toBe(200);
+          expect(answer.headers.get('cache-control')).toBe('no-store');
+          expect(await answer.text()).toContain(`content="${API_KEY}"`);
+        }
+      });
+
+      it('serves the hashed assets in the smallest encoding the browser takes, cached for a year', async () => {
+        const asset = (encoding: string) => fetch(`${relay.url}/shopify/app/assets/index-Ab12.js`, { headers: { 'accept-encoding': encoding } });
+        const plain = 'console.log("cartrelay admin");'.repeat(50);
+        const br = await asset('gzip, deflate, br');
+        expect(br.headers.get('content-encoding')).toBe('br');
+        expect(br.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+        expect(br.headers.get('content-type')).toMatch(/javascript/);
+        expect(await br.text()).toBe(plain);
+        expect((await asset('gzip')).headers.get('content-encoding')).toBe('gzip');
+        const identity = await asset('identity');
+        expect(identity.headers.get('content-encoding')).toBeNull();
+        expect(await identity.text()).toBe(plain);
+        expect((await fetch(`${relay.url}/shopify/app/assets/missing-Zz99.js`)).status).toBe(404);
+        // Removed since it was listed (a rebuild in place): a 404 nobody may cache, not a year-long one.
+        await rm(join(dist, 'assets', 'index-Ab12.js.br'));
+        const gone = await asset('br');
+        expect(gone.status).toBe(404);
+        expect(gone.headers.get('cache-control')).toBe('no-store');
+        expect(gone.headers.get('content-encoding')).toBeNull();
+        expect([400, 404]).toContain((await fetch(`${relay.url}/shopify/app/assets/..%2f..%2fpackage.json`)).status);
+      });
+    });
+
+    describe('on expiring tokens only (Shopify refusing non-expiring ones, as from 2027-01-01)', () => {
+      beforeEach(() =>
+        start({
+          shopCacheMs: 0,
+          fake: { accessTokenLifetimeSeconds: 2, rejectNonExpiringAfter: new Date(Date.now() - 1000) },
+          app: { tokenRefreshMarginMs: 1000 },
+        }),
+      );
+      const refreshes = () => shopify.calls.filter((call) => call.operation === 'refresh_token');
+      const refusedCalls = () => shopify.calls.filter((call) => call.status === 401 || call.status === 403);
+
+      it('runs install → order → reconciliation across a token expiry', async () => {
+        // Installed by opening the app: an expiring pair.
+        expect((await page('/shopify/app', { embedded: '1', shop: SHOP, id_token: token() })).status).toBe(200);
+        await expectExpiringSessionOnly();
+        expect(shopify.pixels.has(SHOP)).toBe(true);
+        await setUp();
+        const shop = (await store.findShop('shopify', SHOP))!;
+
+        await webhook('orders/paid', await orderBody({ id: 5_900_000_004_501, landingSite: '/?irclickid=CLICK4501' }));
+        await waitFor(() => conversionOf('4501') !== undefined, 'the conversion of #4501');
+
+        // The hour (here: two seconds) passes: the token is refreshed before the run's first request.
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        const node = JSON.parse(await readFile(fileURLToPath(new URL('./fixtures/graphql-order-1001.json', import.meta.url)), 'utf8'));
+        const cursor = (await store.readCursor(shop.id, reconcileCursor('shopify')))!;
+        shopify.addOrder(SHOP, { ...node, id: 'gid://shopify/Order/5900000004502', name: '#4502', createdAt: LONG_AGO, updatedAt: new Date(Date.parse(cursor) + 1000).toISOString() });
+        expect(await reconcileAll()).toBe(1);
+        await waitFor(() => conversionOf('4502') !== undefined, 'the reconciled conversion of #4502');
+        expect(refreshes().map((call) => call.status)).toEqual([200]);
+        expect(refusedCalls()).toEqual([]);
+        expect((await session())!.refreshToken).toBe(shopify.currentRefreshToken(SHOP));
+      });
+
+      it('shows a shop whose refresh token Shopify refuses as needing its merchant, until the merchant opens the app', async () => {
+        await install();
+        await setUp();
+        const lost = async () => /cartrelay_shops_access_lost\{platform="shopify"\} (\d+)/.exec(await (await fetch(`${relay.url}/metrics`)).text())?.[1] ?? '0';
+        expect(await lost()).toBe('0');
+        // The merchant uninstalled and reinstalled elsewhere, say: every token CartRelay holds is dead.
+        shopify.revokeTokens(SHOP);
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        expect(await reconcileAll()).toBe(0);
+        expect(refreshes().map((call) => call.status)).toEqual([400]);
+        expect((await store.findShop('shopify', SHOP))!.accessProblem).toEqual({ reason: 'HTTP 400: The refresh token was revoked', since: expect.any(Number) });
+        expect(await lost()).toBe('1');
+
+        // Opening the app exchanges a new token and clears it.
+        expect((await page('/shopify/app', { embedded: '1', shop: SHOP, id_token: token() })).status).toBe(200);
+        expect((await store.findShop('shopify', SHOP))!.accessProblem).toBeNull();
+        expect(await lost()).toBe('0');
+        await expectExpiringSessionOnly();
+      });
+
+      it('refreshes a token that expires in the middle of a reconciliation, and finishes the run', async () => {
+        await install();
+        await setUp();
+        const shop = (await store.findShop('shopify', SHOP))!;
+        const cursor = Date.parse((await store.readCursor(shop.id, reconcileCursor('shopify')))!);
+        for (const n of [1, 2]) shopify.addOrder(SHOP, { id: `gid://shopify/Order/59000000110${n}`, name: `#110${n}`, updatedAt: new Date(cursor + n * 1000).toISOString(), lineItems: { nodes: [] } });
+        // Shopify ends the token right after the run has listed the orders.
+        shopify.hooks.beforeGraphql = (_shop, query) => {
+          if (query.includes('CartRelayOrder(')) {
+            shopify.hooks.beforeGraphql = undefined;
+            shopify.expireAccessTokens(SHOP);
+          }
+        };
+        expect(await reconcileAll()).toBe(2);
+        expect(shopify.calls.filter((call) => call.operation === 'unauthorized')).toHaveLength(1);
+        expect(refreshes().map((call) => call.status)).toEqual([200]);
+        expect(shopify.calls.filter((call) => call.operation === 'order' && call.status === 200)).toHaveLength(2);
+      });
     });
   });
 });

@@ -259,8 +259,8 @@ describe('Shopify orders', () => {
     expect(fields.OrderPromoCode).toBe('WELCOME');
   });
 
-  it('sends the browser IP and user agent from client_details', () => {
-    const fields = fieldsOf(paidOrder({ browser_ip: null, client_details: { browser_ip: '198.51.100.4', user_agent: 'Mozilla/5.0 (iPhone)' } }));
+  it('sends the browser IP and user agent from client_details when the merchant turns them on', () => {
+    const fields = fieldsOf(paidOrder({ browser_ip: null, client_details: { browser_ip: '198.51.100.4', user_agent: 'Mozilla/5.0 (iPhone)' } }), aConfig({ sendIpAddress: true, sendUserAgent: true }));
     expect(fields).toMatchObject({ IpAddress: '198.51.100.4', UserAgent: 'Mozilla/5.0 (iPhone)' });
   });
 

@@ -10,26 +10,26 @@ describe('Shopify webhook receiver', () => {
   const request = shopifyWebhookRequest({ shop: 'My-Store.myshopify.com', topic: 'orders/paid', body: '{"id":1}', apiSecret: SECRET, eventId: 'evt-9' });
 
   it('identifies the shop, topic and duplicate key (topic + X-Shopify-Event-Id)', () => {
-    expect(shopifyWebhooks.identify(raw(request))).toEqual({ ok: true, value: { kind: 'delivery', shopKey: 'my-store.myshopify.com', topic: 'orders/paid', deliveryId: 'orders/paid:evt-9', unknownShopHasNothing: false } });
+    expect(shopifyWebhooks.identify(raw(request))).toEqual({ ok: true, value: { kind: 'delivery', shopKey: 'my-store.myshopify.com', topic: 'orders/paid', deliveryId: 'orders/paid:evt-9' } });
   });
 
   it('accepts the Events delivery headers without the X- prefix', () => {
     const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.replace(/^x-shopify-/, 'shopify-'), v]));
     expect(shopifyWebhooks.identify(raw({ headers, body: request.body })).ok).toBe(true);
-    expect(shopifyWebhooks.verify(raw({ headers, body: request.body }), { appSecret: SECRET, shopSecret: null }).ok).toBe(true);
+    expect(shopifyWebhooks.verify(raw({ headers, body: request.body }), { appSecret: SECRET, credentials: null }).ok).toBe(true);
   });
 
   it('verifies base64(HMAC-SHA256) of the raw body with the app secret', () => {
-    expect(shopifyWebhooks.verify(raw(request), { appSecret: SECRET, shopSecret: null })).toEqual({ ok: true, value: true });
-    expect(shopifyWebhooks.verify(raw(request), { appSecret: 'other', shopSecret: null })).toEqual({ ok: false, error: { status: 401, reason: 'invalid HMAC signature' } });
-    expect(shopifyWebhooks.verify(raw({ ...request, body: '{"id":2}' }), { appSecret: SECRET, shopSecret: null }).ok).toBe(false);
-    expect(shopifyWebhooks.verify(raw(request), { appSecret: null, shopSecret: null }).ok).toBe(false);
+    expect(shopifyWebhooks.verify(raw(request), { appSecret: SECRET, credentials: null })).toEqual({ ok: true, value: true });
+    expect(shopifyWebhooks.verify(raw(request), { appSecret: 'other', credentials: null })).toEqual({ ok: false, error: { status: 401, reason: 'invalid HMAC signature' } });
+    expect(shopifyWebhooks.verify(raw({ ...request, body: '{"id":2}' }), { appSecret: SECRET, credentials: null }).ok).toBe(false);
+    expect(shopifyWebhooks.verify(raw(request), { appSecret: null, credentials: null }).ok).toBe(false);
   });
 
   it('refuses missing headers: 401 without a signature (checked first), 400 without topic or shop', () => {
     const { 'x-shopify-hmac-sha256': _h, ...unsigned } = request.headers;
     expect(shopifyWebhooks.signedWithAppSecret(raw({ headers: unsigned, body: request.body }))).toBe(true);
-    expect(shopifyWebhooks.verify(raw({ headers: unsigned, body: request.body }), { appSecret: 'secret', shopSecret: null })).toMatchObject({
+    expect(shopifyWebhooks.verify(raw({ headers: unsigned, body: request.body }), { appSecret: 'secret', credentials: null })).toMatchObject({
       ok: false,
       error: { status: 401, reason: 'missing X-Shopify-Hmac-Sha256' },
     });
@@ -52,10 +52,21 @@ describe('Shopify webhook receiver', () => {
     expect(shopifyWebhooks.interpret('products/update', {})).toEqual({ ok: true, value: { kind: 'ignored', reason: 'topic products/update carries no order change' } });
   });
 
-  it('answers privacy and uninstall webhooks for a shop no longer held as having nothing, not as unknown', () => {
-    for (const topic of ['app/uninstalled', 'shop/redact', 'customers/redact', 'customers/data_request']) {
-      const identity = shopifyWebhooks.identify(raw(shopifyWebhookRequest({ shop: 'gone.myshopify.com', topic, body: '{}', apiSecret: SECRET })));
-      expect(identity.ok && identity.value.kind === 'delivery' && identity.value.unknownShopHasNothing).toBe(true);
+  it('refuses a lifecycle or privacy topic whose signed payload names another shop than the header (a replayed body)', () => {
+    const bodies: Record<string, (shop: string) => unknown> = {
+      'app/uninstalled': (shop) => ({ id: 954889, domain: 'shop.example.com', myshopify_domain: shop }),
+      'shop/redact': (shop) => ({ shop_id: 954889, shop_domain: shop }),
+      'customers/redact': (shop) => ({ shop_id: 954889, shop_domain: shop, customer: { id: 1 }, orders_to_redact: [] }),
+      'customers/data_request': (shop) => ({ shop_id: 954889, shop_domain: shop, customer: { id: 1 }, orders_requested: [] }),
+    };
+    for (const [topic, body] of Object.entries(bodies)) {
+      const own = shopifyWebhooks.identify(raw(shopifyWebhookRequest({ shop: 'victim.myshopify.com', topic, body: JSON.stringify(body('Victim.myshopify.com')), apiSecret: SECRET })));
+      expect(own.ok).toBe(true);
+      const replayed = shopifyWebhooks.identify(raw(shopifyWebhookRequest({ shop: 'victim.myshopify.com', topic, body: JSON.stringify(body('attacker.myshopify.com')), apiSecret: SECRET })));
+      expect(replayed).toEqual({ ok: false, error: { status: 401, reason: expect.stringContaining('attacker.myshopify.com') } });
+      // An order's body (it names no shop) under a lifecycle topic.
+      const order = shopifyWebhooks.identify(raw(shopifyWebhookRequest({ shop: 'victim.myshopify.com', topic, body: '{"id":820982911946154508}', apiSecret: SECRET })));
+      expect(order).toEqual({ ok: false, error: { status: 401, reason: expect.stringContaining('names no shop') } });
     }
   });
 

@@ -37,7 +37,6 @@ clientIp
 checkoutToken
 discountCodes
 customAttributes { key value }
-customer { id defaultEmailAddress { emailAddress } }
 customerJourneySummary { lastVisit { landingPage } }
 lineItems(first: ${LINE_ITEMS_PER_ORDER}) {
   nodes {
@@ -95,7 +94,6 @@ export const GraphqlOrderSchema = z.object({
   checkoutToken: text,
   discountCodes: z.array(z.string()).nullish(),
   customAttributes: z.array(z.object({ key: z.string(), value: z.string().nullable() })).nullish(),
-  customer: z.object({ id: gid, defaultEmailAddress: z.object({ emailAddress: text }).nullish() }).nullish(),
   customerJourneySummary: z.object({ lastVisit: z.object({ landingPage: text }).nullish() }).nullish(),
   lineItems: z.object({ nodes: z.array(GraphqlLineItemSchema), pageInfo }),
   refunds: z
@@ -175,9 +173,9 @@ function toRestShape(order: GraphqlOrder, time: (iso: string) => string) {
     tags: (order.tags ?? []).join(', '),
     email: order.email ?? null,
     contact_email: null,
-    customer: order.customer
-      ? { id: numericId(order.customer.id), admin_graphql_api_id: order.customer.id, email: order.customer.defaultEmailAddress?.emailAddress ?? null }
-      : null,
+    // Order.customer is a Customer, which needs read_customers: the app does without it (the order
+    // carries its email, and the journey's customerOrderIndex says new or returning).
+    customer: null,
     browser_ip: order.clientIp ?? null,
     // GraphQL has no user agent for an order.
     client_details: null,

@@ -12,7 +12,8 @@ export interface ClickBeacon {
   readonly clickId: string;
   readonly sharedId: string | null;
   readonly platformOrderId: string | null;
-  readonly checkoutToken: string | null;
+  /** The checkout the beacon came from: what ties it to an order (only the shopper's browser holds it). */
+  readonly checkoutToken: string;
 }
 
 // impact.com click ids (and shared ids) use the URL-unreserved alphabet.
@@ -45,11 +46,8 @@ const beaconSchema = z
     clickId: impactId,
     sharedId: impactId.nullish(),
     orderId: orderId.nullish(),
-    checkoutToken: checkoutToken.nullish(),
-  })
-  .refine((beacon) => beacon.orderId != null || beacon.checkoutToken != null, {
-    message: 'needs a numeric orderId (or order GID) or a checkoutToken',
-    path: ['orderId'],
+    // Required: an order believes a capture only by its own checkout's token.
+    checkoutToken,
   })
   .transform(
     (beacon): ClickBeacon => ({
@@ -57,7 +55,7 @@ const beaconSchema = z
       clickId: beacon.clickId,
       sharedId: beacon.sharedId ?? null,
       platformOrderId: beacon.orderId ?? null,
-      checkoutToken: beacon.checkoutToken ?? null,
+      checkoutToken: beacon.checkoutToken,
     }),
   );
 

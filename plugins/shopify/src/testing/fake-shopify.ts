@@ -4,8 +4,14 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A fake Shopify Admin API on 127.0.0.1 for tests: the OAuth token endpoint (authorization code
- * grant and token exchange) and the GraphQL endpoint with the operations CartRelay sends, a cost
- * report and a leaky bucket. `createShopifyApi({ adminApiUrl })` sends the library's requests here,
+ * grant, token exchange, refresh, and the migration of non-expiring tokens) and the GraphQL endpoint
+ * with the operations CartRelay sends, a cost report and a leaky bucket.
+ *
+ * Tokens as Shopify issues them since expiring offline tokens: asked with `expiring=1`, an access token
+ * lasts `accessTokenLifetimeSeconds` and comes with a refresh token; a shop has one expiring token at a
+ * time (a new one revokes the pair before it); a refresh rotates the refresh token, and the one it
+ * replaced is refused once its replacement has been used; after `rejectNonExpiringAfter`, non-expiring
+ * tokens are refused (403) and can no longer be migrated. `createShopifyApi({ adminApiUrl })` sends the library's requests here,
  * naming the shop in `X-Shopify-Shop-Domain`.
  *
  * GraphQL operations are told apart by their text (the fake has no schema): `webPixelCreate`,
@@ -16,6 +22,8 @@ import type { AddressInfo } from 'node:net';
 export interface FakeShopOptions {
   /** The shop's IANA zone, answered as `shop.ianaTimezone`. Default America/New_York. */
   readonly timezone?: string;
+  /** The scopes the merchant granted, as the token endpoint answers them (default: the fake's `scope`). */
+  readonly grantedScope?: string;
 }
 
 export interface FakeShopifyOptions {
@@ -25,6 +33,12 @@ export interface FakeShopifyOptions {
   /** The cost bucket per shop (Shopify standard: 1,000 points, 50 restored a second). */
   readonly bucket?: { readonly maximumAvailable: number; readonly restoreRate: number };
   readonly scope?: string;
+  /** Lifetime of an expiring access token (Shopify: 3600 s); tests make it short. */
+  readonly accessTokenLifetimeSeconds?: number;
+  /** Lifetime of a refresh token (Shopify: 90 days). */
+  readonly refreshTokenLifetimeSeconds?: number;
+  /** From this moment the Admin API refuses non-expiring tokens, as Shopify does from 2027-01-01. */
+  readonly rejectNonExpiringAfter?: Date;
 }
 
 export interface FakeShopifyCall {
@@ -45,12 +59,55 @@ export interface FakeShopify {
   readonly orders: Map<string, Array<Record<string, unknown>>>;
   readonly calls: FakeShopifyCall[];
   readonly pixels: Map<string, { id: string; settings: string }>;
-  /** An access token the GraphQL endpoint accepts for this shop, as if the app had been installed. */
+  /** A non-expiring access token the GraphQL endpoint accepts for this shop, as installs made before expiring tokens hold. */
   issueAccessToken(shop: string): string;
+  /** An expiring token pair for this shop, as the token endpoint would issue it. */
+  issueExpiringToken(shop: string): { accessToken: string; refreshToken: string; expiresAt: number };
+  /** Ends the lifetime of every access token of the shop now (an hour passed). */
+  expireAccessTokens(shop: string): void;
+  /** Revokes every token of the shop (the merchant uninstalled the app). */
+  revokeTokens(shop: string): void;
+  /** The refresh token a shop's newest expiring pair came with. */
+  currentRefreshToken(shop: string): string | null;
   /** A one-time authorization code for the code grant, as Shopify puts in the OAuth callback. */
   issueAuthorizationCode(shop: string): string;
   /** Empties a shop's bucket (to provoke THROTTLED answers). */
   drainBucket(shop: string): void;
+  /** Test hooks, run before the fake answers; a returned answer replaces the fake's own. */
+  readonly hooks: FakeShopifyHooks;
+}
+
+export interface FakeShopifyHooks {
+  /** Before the token endpoint handles a grant (`token_exchange`, `refresh_token`, `migrate_token`, `authorization_code`). */
+  beforeToken?: (grant: string, shop: string | null) => Promise<FakeAnswer | undefined> | FakeAnswer | undefined;
+  /** After a grant's tokens were issued, before the answer leaves (to delay or lose an answer). */
+  afterToken?: (grant: string, shop: string | null, status: number) => Promise<void> | void;
+  /** Before a GraphQL request is checked and answered (its token is read after this runs); an answer returned replaces the fake's. */
+  beforeGraphql?: (shop: string | null, query: string) => Promise<FakeAnswer | undefined> | FakeAnswer | undefined | void;
+}
+
+export interface FakeAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+interface AccessTokenState {
+  readonly shop: string;
+  /** null: a non-expiring token. */
+  expiresAt: number | null;
+  revoked: boolean;
+  /** The refresh token issued with it (expiring tokens). */
+  readonly refreshToken: string | null;
+}
+
+interface RefreshTokenState {
+  readonly shop: string;
+  readonly expiresAt: number;
+  revoked: boolean;
+  /** The refresh token issued when this one was used. */
+  replacement: string | null;
+  /** Whether that replacement (or its access token) has been used: then this one is retired. */
+  replacementUsed: boolean;
 }
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -68,15 +125,51 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
   const orders = new Map<string, Array<Record<string, unknown>>>();
   const pixels = new Map<string, { id: string; settings: string }>();
   const calls: FakeShopifyCall[] = [];
-  const tokens = new Map<string, string>(); // token → shop
+  const accessLifetimeMs = (options.accessTokenLifetimeSeconds ?? 3600) * 1000;
+  const refreshLifetimeMs = (options.refreshTokenLifetimeSeconds ?? 90 * 86_400) * 1000;
+  const tokens = new Map<string, AccessTokenState>();
+  const refreshTokens = new Map<string, RefreshTokenState>();
+  /**
+   * A migrated non-expiring token → the pair it became: a retry of a lost migration answers the same
+   * pair for 7 days, while that pair has not been refreshed.
+   */
+  const migrations = new Map<string, { accessToken: string; refreshToken: string; at: number }>();
   const codes = new Map<string, string>(); // code → shop
+  const hooks: FakeShopifyHooks = {};
   const buckets = new Map<string, { available: number; at: number }>();
 
   const issueAccessToken = (shop: string) => {
     const token = `shpat_${randomBytes(16).toString('hex')}`;
-    tokens.set(token, shop);
+    tokens.set(token, { shop, expiresAt: null, revoked: false, refreshToken: null });
     return token;
   };
+
+  /** A new expiring pair; the shop's earlier expiring tokens stop working (one at a time per app and shop). */
+  const issueExpiringToken = (shop: string) => {
+    for (const state of tokens.values()) if (state.shop === shop && state.expiresAt !== null) state.revoked = true;
+    for (const state of refreshTokens.values()) if (state.shop === shop) state.revoked = true;
+    const accessToken = `shpat_${randomBytes(16).toString('hex')}`;
+    const refreshToken = `shprt_${randomBytes(16).toString('hex')}`;
+    const expiresAt = Date.now() + accessLifetimeMs;
+    tokens.set(accessToken, { shop, expiresAt, revoked: false, refreshToken });
+    refreshTokens.set(refreshToken, { shop, expiresAt: Date.now() + refreshLifetimeMs, revoked: false, replacement: null, replacementUsed: false });
+    return { accessToken, refreshToken, expiresAt };
+  };
+
+  const expiringAnswer = (shop: string, pair: { accessToken: string; refreshToken: string }) => ({
+    access_token: pair.accessToken,
+    scope: scopeOf(shop),
+    expires_in: Math.round(accessLifetimeMs / 1000),
+    refresh_token: pair.refreshToken,
+    refresh_token_expires_in: Math.round(refreshLifetimeMs / 1000),
+  });
+
+  /** A refresh token was used: the one it replaced is retired (Shopify keeps it only until then). */
+  const markUsed = (refreshToken: string | null) => {
+    if (!refreshToken) return;
+    for (const state of refreshTokens.values()) if (state.replacement === refreshToken) state.replacementUsed = true;
+  };
+  const scopeOf = (shop: string) => options.shops?.[shop]?.grantedScope ?? scope;
 
   const bucket = (shop: string) => {
     const now = Date.now();
@@ -100,17 +193,35 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
 
     if (request.method === 'POST' && url.pathname === '/admin/oauth/access_token') {
       const body = parseForm(raw, header(request, 'content-type'));
+      const override = await hooks.beforeToken?.(grantOf(body), shop);
+      if (override) {
+        record(grantOf(body), {}, override.status);
+        return send(response, override.status, override.body);
+      }
       const [status, answer, grant] = accessToken(body, shop);
+      await hooks.afterToken?.(grant, shop, status);
       record(grant, {}, status);
       return send(response, status, answer);
     }
 
     const graphql = /^\/admin\/api\/([\w-]+)\/graphql\.json$/.exec(url.pathname);
     if (request.method === 'POST' && graphql) {
+      const replaced = await hooks.beforeGraphql?.(shop, raw);
+      if (replaced) {
+        record('replaced', {}, replaced.status);
+        return send(response, replaced.status, replaced.body);
+      }
       const token = header(request, 'x-shopify-access-token');
-      if (!shop || !token || tokens.get(token) !== shop) {
+      const held = token ? tokens.get(token) : undefined;
+      if (!shop || !held || held.shop !== shop || held.revoked || (held.expiresAt !== null && held.expiresAt <= Date.now())) {
         record('unauthorized', {}, 401);
         return send(response, 401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
+      }
+      if (held.expiresAt === null && options.rejectNonExpiringAfter && Date.now() >= options.rejectNonExpiringAfter.getTime()) {
+        record('non-expiring token refused', {}, 403);
+        return send(response, 403, {
+          errors: '[API] Non-expiring access tokens are no longer accepted for the Admin API. Start using expiring offline tokens.',
+        });
       }
       let body: { query?: string; variables?: Record<string, unknown> };
       try {
@@ -145,6 +256,9 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
       return [401, { error: 'invalid_client', error_description: 'Client credentials are invalid' }, body.grant_type ?? 'authorization_code'];
     }
     if (!shop) return [400, { error: 'invalid_request', error_description: 'no shop' }, 'unknown'];
+    const expiring = body.expiring === '1';
+    const issued = () => (expiring ? expiringAnswer(shop, issueExpiringToken(shop)) : { access_token: issueAccessToken(shop), scope: scopeOf(shop) });
+    if (body.grant_type === TOKEN_EXCHANGE && body.subject_token_type === OFFLINE_TOKEN) return migrate(body, shop);
     if (body.grant_type === TOKEN_EXCHANGE) {
       if (body.subject_token_type !== ID_TOKEN || ![OFFLINE_TOKEN, ONLINE_TOKEN].includes(body.requested_token_type ?? '')) {
         return [400, { error: 'invalid_request', error_description: 'unsupported token types' }, 'token_exchange'];
@@ -154,14 +268,49 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
       if (!claims || claims.aud !== options.apiKey || claims.dest !== `https://${shop}` || typeof claims.exp !== 'number' || claims.exp < now) {
         return [400, { error: 'invalid_subject_token', error_description: 'The session token is invalid or expired' }, 'token_exchange'];
       }
-      return [200, { access_token: issueAccessToken(shop), scope }, 'token_exchange'];
+      return [200, issued(), 'token_exchange'];
     }
+    if (body.grant_type === 'refresh_token') return refresh(body, shop);
     if (body.grant_type === undefined || body.grant_type === 'authorization_code') {
       if (!body.code || codes.get(body.code) !== shop) return [400, { error: 'invalid_request', error_description: 'The authorization code was not found or was already used' }, 'authorization_code'];
       codes.delete(body.code);
-      return [200, { access_token: issueAccessToken(shop), scope }, 'authorization_code'];
+      return [200, issued(), 'authorization_code'];
     }
     return [400, { error: 'unsupported_grant_type' }, body.grant_type];
+  }
+
+  /** grant_type=refresh_token: a new pair; the refresh token used stays retryable until its replacement is used. */
+  function refresh(body: Record<string, string>, shop: string): [number, unknown, string] {
+    const used = refreshTokens.get(body.refresh_token ?? '');
+    const refused = (description: string): [number, unknown, string] => [400, { error: 'invalid_grant', error_description: description }, 'refresh_token'];
+    if (!used || used.shop !== shop) return refused('The refresh token is invalid');
+    if (used.replacementUsed) return refused('The refresh token was already used');
+    if (used.revoked) return refused('The refresh token was revoked');
+    if (used.expiresAt <= Date.now()) return refused('The refresh token has expired');
+    markUsed(body.refresh_token ?? null);
+    const pair = issueExpiringToken(shop);
+    // The refresh token used stays valid until the app uses its replacement (Shopify, 2026-08-28).
+    used.revoked = false;
+    used.replacement = pair.refreshToken;
+    return [200, expiringAnswer(shop, pair), 'refresh_token'];
+  }
+
+  /** A non-expiring token exchanged for an expiring pair; it stops working at once. */
+  function migrate(body: Record<string, string>, shop: string): [number, unknown, string] {
+    const subject = body.subject_token ?? '';
+    const earlier = migrations.get(subject);
+    if (earlier && Date.now() - earlier.at < 7 * 86_400_000 && refreshTokens.get(earlier.refreshToken)?.replacement === null) {
+      return [200, expiringAnswer(shop, earlier), 'migrate_token'];
+    }
+    const held = tokens.get(subject);
+    const pastCutoff = options.rejectNonExpiringAfter !== undefined && Date.now() >= options.rejectNonExpiringAfter.getTime();
+    if (body.expiring !== '1' || !held || held.shop !== shop || held.revoked || held.expiresAt !== null || pastCutoff) {
+      return [400, { error: 'invalid_request', error_description: 'The subject token is not a valid non-expiring offline access token' }, 'migrate_token'];
+    }
+    const pair = issueExpiringToken(shop);
+    held.revoked = true;
+    migrations.set(subject, { ...pair, at: Date.now() });
+    return [200, expiringAnswer(shop, pair), 'migrate_token'];
   }
 
   type Run = () => { data: unknown; actual: number };
@@ -252,6 +401,18 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
     calls,
     pixels,
     issueAccessToken,
+    issueExpiringToken,
+    expireAccessTokens(shop) {
+      for (const state of tokens.values()) if (state.shop === shop && state.expiresAt !== null) state.expiresAt = Math.min(state.expiresAt, Date.now());
+    },
+    revokeTokens(shop) {
+      for (const state of tokens.values()) if (state.shop === shop) state.revoked = true;
+      for (const state of refreshTokens.values()) if (state.shop === shop) state.revoked = true;
+    },
+    currentRefreshToken(shop) {
+      const live = [...refreshTokens.entries()].filter(([, state]) => state.shop === shop && !state.revoked && state.replacement === null);
+      return live.at(-1)?.[0] ?? null;
+    },
     issueAuthorizationCode(shop) {
       const code = randomUUID().replaceAll('-', '');
       codes.set(code, shop);
@@ -260,6 +421,7 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
     drainBucket(shop) {
       buckets.set(shop, { available: 0, at: Date.now() });
     },
+    hooks,
   };
 }
 
@@ -298,6 +460,12 @@ function verifyJwt(token: string, secret: string): Record<string, unknown> | nul
   } catch {
     return null;
   }
+}
+
+/** The grant a token request asks for, named as the fake records it. */
+function grantOf(body: Record<string, string>): string {
+  if (body.grant_type === TOKEN_EXCHANGE) return body.subject_token_type === OFFLINE_TOKEN ? 'migrate_token' : 'token_exchange';
+  return body.grant_type ?? 'authorization_code';
 }
 
 function header(request: IncomingMessage, name: string): string | null {

@@ -23,7 +23,7 @@ export interface ClickBeacon {
   readonly shop: string;
   readonly clickId: string;
   readonly sharedId: string | null;
-  readonly checkoutToken: string | null;
+  readonly checkoutToken: string;
   readonly orderId: string | null;
 }
 

@@ -83,7 +83,8 @@ export const subscribeClickCapture = (api, deps) => {
         const { checkout } = event.data;
         const checkoutToken = checkout.token ?? null;
         const orderId = checkout.order?.id ?? null;
-        if (checkoutToken === null && orderId === null) return;
+        // The checkout's token is what ties the beacon to its order on the server: without it, nothing to send.
+        if (checkoutToken === null) return;
         /** @type {import('./capture.js').ClickBeacon} */
         const beacon = { shop, clickId: click.clickId, sharedId: click.sharedId, checkoutToken, orderId };
         // text/plain keeps it a CORS-simple request: no preflight from the sandbox's worker.
