@@ -40,6 +40,8 @@ export function normalizeBigCommerceOrder(payload: unknown): Result<Order, Paylo
     landingUrl: attribution?.landingUrl || null,
     attributes: [],
     capturedClickId: attribution?.clickId || null,
+    // The cart id only the shopper's browser held: the checkout script's capture names it (ADR 8's join).
+    checkoutToken: order.cart_id?.toLowerCase() || null,
     customer: {
       id: order.customer_id,
       email: order.billing_address?.email || null,

@@ -14,18 +14,24 @@ const MONTHS: Readonly<Record<string, number>> = {
 };
 const RFC_2822 = /^(?:[A-Z][a-z]{2}, )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
 
-/** "Tue, 05 Mar 2019 21:40:11 +0000" → "2019-03-05T21:40:11Z". */
-const rfc2822DateTime = z.string().transform((value, ctx) => {
+/** "Tue, 05 Mar 2019 21:40:11 +0000" → "2019-03-05T21:40:11Z"; null when it is not such a date. */
+export function rfc2822ToIso(value: string): string | null {
   const match = RFC_2822.exec(value.trim());
   const month = match ? MONTHS[match[2]!] : undefined;
-  if (!match || month === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected an RFC-2822 date such as "Tue, 05 Mar 2019 21:40:11 +0000", got ${JSON.stringify(value)}` });
-    return z.NEVER;
-  }
+  if (!match || month === undefined) return null;
   const [, day, , year, hours, minutes, seconds, sign, offsetHours, offsetMinutes] = match;
   const offset = (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes));
   const utc = Date.UTC(Number(year), month, Number(day), Number(hours), Number(minutes), Number(seconds)) - offset * 60_000;
   return new Date(utc).toISOString().replace('.000Z', 'Z');
+}
+
+const rfc2822DateTime = z.string().transform((value, ctx) => {
+  const iso = rfc2822ToIso(value);
+  if (iso === null) {
+    ctx.addIssue({ code: 'custom', message: `expected an RFC-2822 date such as "Tue, 05 Mar 2019 21:40:11 +0000", got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return iso;
 });
 
 export const BigCommerceProductSchema = z.object({
@@ -60,6 +66,8 @@ export const BigCommerceOrderSchema = z.object({
   currency_code: text,
   is_tax_inclusive_pricing: z.boolean().nullish(),
   billing_address: z.object({ email: text }).nullish(),
+  /** The storefront cart (= checkout) the order was placed from: what the checkout script's capture names. */
+  cart_id: text,
   ip_address: text,
   ip_address_v6: text,
 });

@@ -10,100 +10,118 @@ import {
   ok,
   parseJson,
   parsePayload,
+  pickHeaders,
   platformId,
+  readCredentials,
 } from '@cartrelay/core';
 import { z } from 'zod';
+import { type BigCommerceApiOptions, createBigCommerceApi } from './api/bigcommerce-api.ts';
+import { fetchOrderBundle } from './api/orders.ts';
 import { normalizeBigCommerceOrder } from './normalize-order.ts';
 
 export const BIGCOMMERCE_ORDER_TOPICS = ['store/order/created', 'store/order/updated', 'store/order/statusUpdated'] as const;
+/** What the app's reconciliation stores for an order the webhooks missed: `{data: {type: "order", id}}`, fetched like a webhook's. */
+export const RECONCILED_TOPIC = 'store/order/reconciled';
+/** The checkout's cart became this order: `data: {type: "cart", id: <cart id>, orderId}`. */
+const CART_CONVERTED = 'store/cart/converted';
 /** Scopes after which the order is fetched again: its status, items or refunds changed. */
-const ORDER_CHANGE_SCOPES: readonly string[] = [...BIGCOMMERCE_ORDER_TOPICS, 'store/order/refund/created'];
+const ORDER_CHANGE_SCOPES: readonly string[] = [...BIGCOMMERCE_ORDER_TOPICS, 'store/order/refund/created', CART_CONVERTED, RECONCILED_TOPIC];
 
 /** The header carrying the per-store secret CartRelay sets when it creates the store's webhooks. */
 export const BIGCOMMERCE_SECRET_HEADER = 'x-cartrelay-webhook-secret';
 /** Standard Webhooks signatures older than this are refused (replay protection). */
 const SIGNATURE_TOLERANCE_MS = 5 * 60_000;
 
-/** `{"scope":"store/order/created","store_id":"1025646","data":{"type":"order","id":250},"hash":"…","producer":"stores/{hash}"}` */
+/**
+ * A store's credentials: its API token (its webhooks carry only ids: orders are fetched with it) and
+ * the secret header its hooks carry, when they are not signed with the app's client secret.
+ */
+export const BigCommerceCredentialsSchema = z.object({
+  accessToken: z.string().min(1),
+  webhookSecret: z.string().min(1).optional(),
+});
+
+export type BigCommerceCredentials = z.output<typeof BigCommerceCredentialsSchema>;
+
+/** `{"scope":"store/order/created","store_id":"1025646","data":{"type":"order","id":250},"hash":"…","created_at":1561482670,"producer":"stores/{hash}"}` */
 const WebhookBodySchema = z.object({
   scope: z.string().min(1),
   producer: z.string().regex(/^stores\/[A-Za-z0-9]+$/, 'expected "stores/{store_hash}"'),
   hash: z.string().min(1).optional(),
-  data: z.object({ id: platformId }).passthrough().optional(),
+  created_at: z.number().int().optional(),
+  data: z.object({ id: z.union([platformId, z.string().min(1)]) }).passthrough().optional(),
 });
 
-export interface BigCommerceApiOptions {
-  /** https://api.bigcommerce.com, or a fake in tests. */
-  readonly apiBaseUrl: string;
-  readonly fetch?: typeof fetch;
-}
+/** What an order scope's data names; `store/cart/converted` names its cart and the order it became. */
+const OrderDataSchema = z.object({ data: z.object({ id: platformId, status: z.object({ new_status_id: z.number().int() }).passthrough().optional() }) });
+const CartConvertedSchema = z.object({ data: z.object({ id: z.string().min(1).max(255), orderId: platformId }) });
 
 /**
- * BigCommerce webhooks carry only ids and are authenticated either by Standard Webhooks signatures
- * (webhook-id, webhook-timestamp, webhook-signature; key = the app's client secret) or, on the legacy
- * path, by a secret header CartRelay set on the hook. The order is then fetched with the V2 API.
+ * BigCommerce webhooks carry only ids. Each hook CartRelay creates carries the store's secret in a
+ * header (https://developer.bigcommerce.com/docs/integrations/webhooks: custom headers are sent back
+ * with every callback); newer deliveries are also signed the Standard Webhooks way with the app's
+ * client secret. Either proves the delivery: the header is checked first, then the signature. The
+ * order is then fetched through the V2 API, within the store's rate limit.
  */
 export function createBigCommerceWebhooks(options: BigCommerceApiOptions): WebhookReceiver {
-  const apiBaseUrl = options.apiBaseUrl.replace(/\/+$/, '');
-  const doFetch = options.fetch ?? fetch;
+  const api = createBigCommerceApi(options);
 
   return {
+    topics: ORDER_CHANGE_SCOPES,
+    // Never webhook-signature, nor the store's secret header.
+    keptHeaders: (headers) => pickHeaders(headers, ['webhook-id', 'webhook-timestamp']),
     identify({ headers, body }) {
       const parsed = parseJson(body.toString('utf8'));
       const webhook = parsed.ok ? WebhookBodySchema.safeParse(parsed.value) : null;
       if (!webhook?.success) return err({ status: 400, reason: 'expected a BigCommerce webhook body with scope, producer and data' });
-      const deliveryKey = webhook.data.hash ?? headers['webhook-id'];
+      const { scope, hash, created_at: createdAt } = webhook.data;
+      // A retry repeats its event's hash and time; two events with the same data (the same status twice) differ in time.
+      const deliveryKey = hash ? `${hash}${createdAt === undefined ? '' : `:${createdAt}`}` : headers['webhook-id'];
       if (!deliveryKey) return err({ status: 400, reason: 'missing the payload hash and the webhook-id header' });
       return ok({
         kind: 'delivery',
         shopKey: webhook.data.producer.slice('stores/'.length).toLowerCase(),
-        topic: webhook.data.scope,
-        deliveryId: `${webhook.data.scope}:${deliveryKey}`,
+        topic: scope,
+        deliveryId: `${scope}:${deliveryKey}`,
       });
     },
 
-    // Standard Webhooks signatures use the app's client secret; the older hooks carry a per-store header.
-    signedWithAppSecret: ({ headers }) => headers['webhook-signature'] !== undefined,
+    // The store's header is only known once the store is: both proofs are checked then.
+    signedWithAppSecret: () => false,
+    credentials: BigCommerceCredentialsSchema,
 
-    verify({ headers, body, receivedAt }, { appSecret, shopSecret }) {
+    verify({ headers, body, receivedAt }, { appSecret, credentials }) {
+      const presented = headers[BIGCOMMERCE_SECRET_HEADER];
+      const storeSecret = readCredentials(BigCommerceCredentialsSchema, credentials)?.webhookSecret;
+      if (presented && storeSecret && constantTimeEqual(presented, storeSecret)) return ok(true);
       const signature = headers['webhook-signature'];
       if (signature) {
         if (!appSecret) return err({ status: 401, reason: 'BIGCOMMERCE_CLIENT_SECRET is not configured, so signatures cannot be verified' });
         return verifyStandardWebhook(headers, body, signature, appSecret, receivedAt);
       }
-      const presented = headers[BIGCOMMERCE_SECRET_HEADER];
-      if (!presented || !shopSecret) return err({ status: 401, reason: 'neither a webhook-signature nor the store secret header' });
-      return constantTimeEqual(presented, shopSecret) ? ok(true) : err({ status: 401, reason: 'wrong store secret header' });
+      if (presented) return err({ status: 401, reason: storeSecret ? 'wrong store secret header' : 'the store has no webhook secret to check its header with' });
+      return err({ status: 401, reason: 'neither a webhook-signature nor the store secret header' });
     },
 
     interpret(topic, payload): Result<WebhookEvent, PayloadError> {
+      if (topic === CART_CONVERTED) {
+        const converted = parsePayload(CartConvertedSchema, payload);
+        return converted.ok ? ok({ kind: 'order_reference', platformOrderId: converted.value.data.orderId, checkoutToken: converted.value.data.id.toLowerCase() }) : converted;
+      }
       if (!ORDER_CHANGE_SCOPES.includes(topic)) return ok({ kind: 'ignored', reason: `scope ${topic} carries no order change` });
-      const webhook = parsePayload(z.object({ data: z.object({ id: platformId }) }), payload);
-      return webhook.ok ? ok({ kind: 'order_reference', platformOrderId: webhook.value.data.id }) : webhook;
+      const webhook = parsePayload(OrderDataSchema, payload);
+      if (!webhook.ok) return webhook;
+      // An order moved to Incomplete (0) is a checkout abandoned after a failed payment: nothing to fetch.
+      if (webhook.value.data.status?.new_status_id === 0) return ok({ kind: 'ignored', reason: 'status changed to Incomplete' });
+      return ok({ kind: 'order_reference', platformOrderId: webhook.value.data.id });
     },
 
     async fetchOrder(access, platformOrderId) {
-      if (!access.accessToken) return err(`store ${access.shopKey} has no API access token`);
-      const get = async (path: string): Promise<Result<unknown, string>> => {
-        const url = `${apiBaseUrl}/stores/${encodeURIComponent(access.shopKey)}/v2/orders/${encodeURIComponent(platformOrderId)}${path}`;
-        try {
-          const response = await doFetch(url, {
-            headers: { 'x-auth-token': access.accessToken!, accept: 'application/json' },
-            signal: AbortSignal.timeout(15_000),
-          });
-          if (response.status === 204) return ok([]);
-          if (!response.ok) return err(`GET ${url}: HTTP ${response.status}`);
-          const parsed = parseJson(await response.text());
-          return parsed.ok ? ok(parsed.value) : err(`GET ${url}: invalid JSON`);
-        } catch (error) {
-          return err(`GET ${url}: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      };
-      const [order, products, coupons] = await Promise.all([get(''), get('/products'), get('/coupons')]);
-      if (!order.ok) return order;
-      if (!products.ok) return products;
-      if (!coupons.ok) return coupons;
-      const normalized = normalizeBigCommerceOrder({ order: order.value, products: products.value, coupons: coupons.value });
+      const accessToken = readCredentials(BigCommerceCredentialsSchema, access.credentials)?.accessToken;
+      if (!accessToken) return err(`store ${access.shopKey} has no API access token`);
+      const bundle = await fetchOrderBundle(api, { storeHash: access.shopKey, accessToken }, platformOrderId);
+      if (!bundle.ok) return err(bundle.error.kind === 'busy' ? { busyUntil: bundle.error.until, reason: bundle.error.message } : bundle.error.message);
+      const normalized = normalizeBigCommerceOrder(bundle.value);
       return normalized.ok ? normalized : err(`order ${platformOrderId}: ${describePayloadError(normalized.error)}`);
     },
 

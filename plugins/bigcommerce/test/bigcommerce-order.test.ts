@@ -117,8 +117,8 @@ describe('BigCommerce orders', () => {
     expect(fields).toMatchObject({ CurrencyCode: 'JPY', ItemSubTotal1: '1500' });
   });
 
-  it('treats customer_id 0 as a guest, and sends the order IP', () => {
-    const fields = fieldsOf(paid({ customer_id: 0, ip_address: '192.0.2.10' }));
+  it('treats customer_id 0 as a guest, and sends the order IP when the merchant turns it on', () => {
+    const fields = fieldsOf(paid({ customer_id: 0, ip_address: '192.0.2.10' }), aConfig({ sendIpAddress: true }));
     expect(fields.CustomerId).toBeUndefined();
     expect(fields.IpAddress).toBe('192.0.2.10');
   });
