@@ -8,11 +8,19 @@ import {
   err,
   hmacSha256Base64,
   ok,
+  pickHeaders,
+  readCredentials,
 } from '@cartrelay/core';
+import { z } from 'zod';
 import { normalizeWooOrder } from './normalize-order.ts';
 import { WooDeletedOrderSchema } from './order-payload.ts';
 
 export const WOO_ORDER_TOPICS = ['order.created', 'order.updated', 'order.restored'] as const;
+
+/** A store's credentials: the secret its webhooks were created with (WooCommerce signs each delivery with it). */
+export const WooCommerceCredentialsSchema = z.object({
+  webhookSecret: z.string().min(1),
+});
 
 /**
  * WooCommerce webhooks: base64(HMAC-SHA256(raw body, the webhook's secret)) in X-WC-Webhook-Signature;
@@ -20,6 +28,10 @@ export const WOO_ORDER_TOPICS = ['order.created', 'order.updated', 'order.restor
  * `webhook_id=N` and counts anything but 200 as a failure. (WC_Webhook::deliver, deliver_ping.)
  */
 export const woocommerceWebhooks: WebhookReceiver = {
+  topics: [...WOO_ORDER_TOPICS, 'order.deleted'],
+  // Never X-WC-Webhook-Signature.
+  keptHeaders: (headers) =>
+    pickHeaders(headers, ['x-wc-webhook-topic', 'x-wc-webhook-resource', 'x-wc-webhook-event', 'x-wc-webhook-source', 'x-wc-webhook-id', 'x-wc-webhook-delivery-id']),
   identify({ headers, body }) {
     if (!headers['x-wc-webhook-signature'] && /^webhook_id=\d+$/.test(body.toString('utf8').trim())) return ok({ kind: 'ping' });
     if (!headers['x-wc-webhook-signature']) return err({ status: 401, reason: 'missing X-WC-Webhook-Signature' });
@@ -34,11 +46,13 @@ export const woocommerceWebhooks: WebhookReceiver = {
 
   // Each shop's webhooks are signed with the secret set when they were created.
   signedWithAppSecret: () => false,
+  credentials: WooCommerceCredentialsSchema,
 
-  verify({ headers, body }, { shopSecret }) {
-    if (!shopSecret) return err({ status: 401, reason: 'the shop has no webhook secret to verify with' });
+  verify({ headers, body }, { credentials }) {
+    const secret = readCredentials(WooCommerceCredentialsSchema, credentials)?.webhookSecret;
+    if (!secret) return err({ status: 401, reason: 'the shop has no webhook secret to verify with' });
     const signature = headers['x-wc-webhook-signature'] ?? '';
-    return constantTimeEqual(hmacSha256Base64(shopSecret, body), signature) ? ok(true) : err({ status: 401, reason: 'invalid webhook signature' });
+    return constantTimeEqual(hmacSha256Base64(secret, body), signature) ? ok(true) : err({ status: 401, reason: 'invalid webhook signature' });
   },
 
   interpret(topic, payload): Result<WebhookEvent, PayloadError> {

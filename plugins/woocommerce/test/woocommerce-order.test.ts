@@ -43,7 +43,7 @@ describe('WooCommerce orders', () => {
       CustomerEmail: sha1('john.doe@example.com'),
       CurrencyCode: 'USD',
       OrderDiscount: '0.00',
-      UserAgent: 'Mozilla/5.0 (example)',
+      // The sample's user agent stays home: the default config sends neither IP nor user agent.
       // Line 315 has no SKU and no variation: its product id stands in.
       ItemSku1: '93', ItemCategory1: 'general', ItemName1: 'Woo Single #1', ItemQuantity1: '2', ItemSubTotal1: '6.00',
       ItemSku2: 'Bar3', ItemCategory2: 'general', ItemName2: 'Ship Your Idea – Color: Black, Size: M Test', ItemQuantity2: '1', ItemSubTotal2: '12.00',
@@ -127,8 +127,8 @@ describe('WooCommerce orders', () => {
     expect(fields.ItemSku2).toBeUndefined();
   });
 
-  it('sends the customer id of a registered customer, and the client IP and user agent', () => {
-    const fields = fieldsOf(order({ customer_id: 17, customer_ip_address: '198.51.100.23', customer_user_agent: 'Mozilla/5.0 (Mac)' }));
+  it('sends the customer id of a registered customer, and the client IP and user agent when the merchant turns them on', () => {
+    const fields = fieldsOf(order({ customer_id: 17, customer_ip_address: '198.51.100.23', customer_user_agent: 'Mozilla/5.0 (Mac)' }), aConfig({ sendIpAddress: true, sendUserAgent: true }));
     expect(fields).toMatchObject({ CustomerId: '17', IpAddress: '198.51.100.23', UserAgent: 'Mozilla/5.0 (Mac)' });
   });
 

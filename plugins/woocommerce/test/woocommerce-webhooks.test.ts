@@ -17,9 +17,9 @@ describe('WooCommerce webhook receiver', () => {
   });
 
   it('verifies the signature with the shop’s webhook secret', () => {
-    expect(woocommerceWebhooks.verify(raw(request), { appSecret: null, shopSecret: 's3cret' }).ok).toBe(true);
-    expect(woocommerceWebhooks.verify(raw(request), { appSecret: null, shopSecret: 'wrong' })).toMatchObject({ ok: false, error: { status: 401 } });
-    expect(woocommerceWebhooks.verify(raw(request), { appSecret: null, shopSecret: null })).toMatchObject({ ok: false, error: { status: 401 } });
+    expect(woocommerceWebhooks.verify(raw(request), { appSecret: null, credentials: { webhookSecret: 's3cret' } }).ok).toBe(true);
+    expect(woocommerceWebhooks.verify(raw(request), { appSecret: null, credentials: { webhookSecret: 'wrong' } })).toMatchObject({ ok: false, error: { status: 401 } });
+    expect(woocommerceWebhooks.verify(raw(request), { appSecret: null, credentials: null })).toMatchObject({ ok: false, error: { status: 401 } });
   });
 
   it('refuses an unsigned body that is not a ping', () => {
