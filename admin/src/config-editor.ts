@@ -1,7 +1,7 @@
 import { type AdminShop, type FieldProblem, parseTrackingConfig, type TrackingConfig } from '@cartrelay/core/admin-contract';
 import { useMemo, useState } from 'react';
 import type { AdminApi, ApiFailure } from './api.ts';
-import { useAnnounce } from './components/Announcer.tsx';
+import { useNotify } from './components/Announcer.tsx';
 
 export interface ConfigEditorOptions<D> {
   api: AdminApi;
@@ -37,6 +37,8 @@ export interface ConfigEditor<D> {
   /** The last save's failure, while the draft is the one that failed. */
   readonly saveFailure: ApiFailure | null;
   readonly save: () => Promise<void>;
+  /** Drops the edits: the page shows what was saved again. */
+  readonly discard: () => void;
 }
 
 /**
@@ -45,7 +47,7 @@ export interface ConfigEditor<D> {
  */
 export function useConfigEditor<D>(options: ConfigEditorOptions<D>): ConfigEditor<D> {
   const { api, config, onShopChange, fromConfig, applyTo, savedMessage } = options;
-  const announce = useAnnounce();
+  const notify = useNotify();
   const [edited, setEdited] = useState<D | null>(null);
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<{ draft: D; failure: ApiFailure } | null>(null);
@@ -69,7 +71,7 @@ export function useConfigEditor<D>(options: ConfigEditorOptions<D>): ConfigEdito
     if (!parsed.ok) {
       // Save is unavailable; pressing it marks every problem and says why.
       setAttempted(true);
-      announce(`Not saved: fix ${parsed.error.length === 1 ? 'the problem' : `the ${parsed.error.length} problems`} marked above.`);
+      notify(`Not saved: fix ${parsed.error.length === 1 ? 'the problem' : `the ${parsed.error.length} problems`} marked above.`, { isError: true });
       return;
     }
     if (edited === null) return;
@@ -77,16 +79,21 @@ export function useConfigEditor<D>(options: ConfigEditorOptions<D>): ConfigEdito
     const result = await api.saveConfig(parsed.value);
     setSaving(false);
     if (result.ok) {
-      setEdited(null);
-      setFailure(null);
-      setTouched(new Set());
-      setAttempted(false);
+      discard();
       onShopChange(result.value);
-      announce(savedMessage);
+      notify(savedMessage);
     } else {
       setFailure({ draft, failure: result.error });
+      notify(`Not saved: ${result.error.message}`, { isError: true, alertShown: true });
     }
   };
+
+  function discard() {
+    setEdited(null);
+    setFailure(null);
+    setTouched(new Set());
+    setAttempted(false);
+  }
 
   return {
     draft,
@@ -100,6 +107,7 @@ export function useConfigEditor<D>(options: ConfigEditorOptions<D>): ConfigEdito
     saving,
     saveFailure,
     save,
+    discard,
   };
 }
 

@@ -5,6 +5,8 @@ import type { AdminPlatform } from './platform.ts';
 
 export { AdminApp } from './AdminApp.tsx';
 export type { AdminPlatform } from './platform.ts';
+export { neutralShell } from './neutral-shell.ts';
+export type { AdminShell, HeaderProps, PageLink, SaveBarProps } from './shell.ts';
 
 /** Renders the admin page into `element` for one platform; returns a function that unmounts it. */
 export function mountAdmin(element: HTMLElement, platform: AdminPlatform): () => void {

@@ -12,6 +12,9 @@ import {
 } from '@cartrelay/core/admin-contract';
 import type { AdminPlatform } from '../src/index.ts';
 
+/** Where the tests' platform serves the admin page: the pages live under it. */
+export const ADMIN_BASE_PATH = '/test/admin';
+
 export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
@@ -51,6 +54,7 @@ export class FakeAdminServer {
   /** The platform the page is mounted with: its fetch answers from memory. */
   readonly platform: AdminPlatform = {
     platformLabel: 'Test platform',
+    basePath: ADMIN_BASE_PATH,
     fetch: (path, init) => this.handle(path, init),
   };
 

@@ -2,7 +2,7 @@ import type { AdminDataRequest } from '@cartrelay/core/admin-contract';
 import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeAdminServer, savedConfig } from './fake-platform.ts';
-import { expectUnavailable, messages, renderAdmin } from './render.tsx';
+import { expectUnavailable, messages, openPage, pageNav, renderAdmin, shownPage } from './render.tsx';
 
 const dataRequest = (overrides: Partial<AdminDataRequest> = {}): AdminDataRequest => ({
   requestId: '9999',
@@ -41,21 +41,21 @@ function captureDownloads() {
 afterEach(() => vi.restoreAllMocks());
 
 describe('Privacy requests page', () => {
-  it('is the last tab, and says when there are no data requests yet, after loading them', async () => {
+  it('is the last page, and says when there are no data requests yet, after loading them', async () => {
     const server = new FakeAdminServer({ config: savedConfig() });
     const release = server.hold('GET /data-requests');
     const { user } = await renderAdmin(server);
-    const tabs = screen.getAllByRole('tab');
-    expect(tabs.at(-1)?.textContent).toBe('Privacy requests');
-    await user.click(screen.getByRole('tab', { name: 'Privacy requests' }));
+    const links = within(pageNav()).getAllByRole('link');
+    expect(links.at(-1)?.textContent).toBe('Privacy requests');
+    await openPage(user, 'Privacy requests');
 
-    const panel = screen.getByRole('tabpanel', { name: 'Privacy requests' });
+    const panel = shownPage('Privacy requests');
     expect(within(panel).getByText(/hand the export to the customer/)).toBeTruthy();
     expect(within(panel).getByText('Loading privacy requests…')).toBeTruthy();
-    expect(panel.querySelector('section')?.getAttribute('aria-busy')).toBe('true');
+    expect(panel.getAttribute('aria-busy')).toBe('true');
     release();
     expect(await within(panel).findByText('No data requests yet.')).toBeTruthy();
-    expect(panel.querySelector('section')?.getAttribute('aria-busy')).toBe('false');
+    expect(panel.getAttribute('aria-busy')).toBe('false');
     expect(within(panel).queryByRole('table')).toBeNull();
     expect(server.requestsTo('GET /data-requests')).toHaveLength(1);
   });
@@ -121,7 +121,7 @@ describe('Privacy requests page', () => {
     expect(screen.queryByRole('alert')).toBeNull();
 
     server.dataRequests = [dataRequest({ requestId: '4242' })];
-    const panel = screen.getByRole('tabpanel', { name: 'Privacy requests' });
+    const panel = shownPage('Privacy requests');
     await user.click(within(panel).getByRole('button', { name: 'Refresh' }));
     expect(await screen.findByRole('button', { name: 'Download JSON export 4242' })).toBeTruthy();
     expect(server.requestsTo('GET /data-requests')).toHaveLength(3);

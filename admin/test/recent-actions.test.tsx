@@ -2,7 +2,7 @@ import type { AdminAction, AdminDelivery } from '@cartrelay/core/admin-contract'
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { FakeAdminServer, savedConfig } from './fake-platform.ts';
-import { expectUnavailable, renderAdmin } from './render.tsx';
+import { expectUnavailable, openPage, renderAdmin } from './render.tsx';
 
 const action = (overrides: Partial<AdminAction>): AdminAction => ({
   source: 'order',
@@ -35,7 +35,7 @@ describe('Recent actions page', () => {
     const server = new FakeAdminServer({ config: savedConfig() });
     const release = server.hold('GET /actions');
     const { user } = await renderAdmin(server);
-    await user.click(screen.getByRole('tab', { name: 'Recent actions' }));
+    await openPage(user, 'Recent actions');
 
     expect(screen.getByText('Loading recent actions…')).toBeTruthy();
     release();

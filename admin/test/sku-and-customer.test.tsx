@@ -83,4 +83,38 @@ describe('Customer status page', () => {
     expect(screen.getByText('must not be empty')).toBeTruthy();
     await expectUnavailable(user, screen.getByRole('button', { name: 'Save customer status' }), server, 'PUT /config');
   });
+
+  it('sends the shopper’s IP address and user agent only once turned on, saved with the rest, and says they are personal data', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    const { user } = await renderAdmin(server, 'Customer status');
+
+    const ip = screen.getByRole('checkbox', { name: 'Send the shopper’s IP address' });
+    const agent = screen.getByRole('checkbox', { name: 'Send the shopper’s browser (user agent)' });
+    expect(ip).toHaveProperty('checked', false);
+    expect(agent).toHaveProperty('checked', false);
+    for (const box of [ip, agent]) {
+      const hint = document.getElementById(box.getAttribute('aria-describedby') ?? '')?.textContent;
+      expect(hint).toMatch(/fraud checks/);
+      expect(hint).toMatch(/device matching/);
+      expect(hint).toMatch(/personal data/);
+    }
+
+    await user.click(ip);
+    await user.click(screen.getByRole('button', { name: 'Save customer status' }));
+    await waitFor(() => expect(messages().textContent).toBe('Customer status saved.'));
+    expect(server.requestsTo('PUT /config')[0]?.body).toMatchObject({ sendIpAddress: true, sendUserAgent: false, customerStatus: { new: 'New' } });
+    expect(server.shop.config).toMatchObject({ sendIpAddress: true, sendUserAgent: false });
+
+    await user.click(screen.getByRole('checkbox', { name: 'Send the shopper’s IP address' }));
+    await user.click(screen.getByRole('checkbox', { name: 'Send the shopper’s browser (user agent)' }));
+    await user.click(screen.getByRole('button', { name: 'Save customer status' }));
+    await waitFor(() => expect(server.shop.config).toMatchObject({ sendIpAddress: false, sendUserAgent: true }));
+  });
+
+  it('shows the switches as saved', async () => {
+    const server = new FakeAdminServer({ config: savedConfig({ sendUserAgent: true }) });
+    await renderAdmin(server, 'Customer status');
+    expect(screen.getByRole('checkbox', { name: 'Send the shopper’s IP address' })).toHaveProperty('checked', false);
+    expect(screen.getByRole('checkbox', { name: 'Send the shopper’s browser (user agent)' })).toHaveProperty('checked', true);
+  });
 });

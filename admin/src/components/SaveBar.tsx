@@ -1,11 +1,18 @@
-import { useId } from 'react';
+import { useContext } from 'react';
 import type { ConfigEditor } from '../config-editor.ts';
+import { PageShownContext, useShell, useUnsavedEdits } from '../shell-context.ts';
 import { ErrorAlert } from './LoadState.tsx';
 
-/** The save button of a configuration page, with why it is disabled and what the server objected to. */
-export function SaveBar<D>({ editor, label }: { editor: ConfigEditor<D>; label: string }) {
+/**
+ * A configuration page's save: the server's objection in the page, and the shell's save bar (inline,
+ * or the platform's own) while the page is shown. `id` names the bar, unique on the page.
+ */
+export function SaveBar<D>({ id, editor, label }: { id: string; editor: ConfigEditor<D>; label: string }) {
+  const shell = useShell();
+  const shown = useContext(PageShownContext);
+  useUnsavedEdits(id, editor.dirty, editor.discard);
   const problems = editor.parsed.ok ? 0 : editor.parsed.error.length;
-  const hint =
+  const status =
     problems > 0
       ? editor.attempted
         ? `Fix ${problems === 1 ? 'the problem' : `the ${problems} problems`} marked above to save.`
@@ -13,27 +20,25 @@ export function SaveBar<D>({ editor, label }: { editor: ConfigEditor<D>; label: 
       : editor.dirty
         ? 'Unsaved changes.'
         : 'All changes saved.';
-  const hintId = useId();
-  // aria-disabled, not disabled: the button keeps focus while saving and after it, and stays findable with the hint saying why.
   return (
-    <div className="save-bar">
+    <>
       {editor.saveFailure && <ErrorAlert title="Not saved." failure={editor.saveFailure} />}
-      <button
-        type="button"
-        className="primary"
-        aria-disabled={editor.canSave ? undefined : 'true'}
-        aria-describedby={hintId}
-        aria-busy={editor.saving || undefined}
-        onClick={() => {
-          // Unavailable while invalid, but pressing it marks the problems (and sends nothing).
-          if (editor.canSave || !editor.parsed.ok) void editor.save();
-        }}
-      >
-        {editor.saving ? 'Saving…' : label}
-      </button>
-      <span id={hintId} className="save-hint">
-        {hint}
-      </span>
-    </div>
+      {/* A platform's bar sits outside the page, so it is there only while its page is. */}
+      {shown && (
+        <shell.SaveBar
+          id={id}
+          saveLabel={label}
+          dirty={editor.dirty}
+          saving={editor.saving}
+          canSave={editor.canSave}
+          status={status}
+          onSave={() => {
+            // Unavailable while invalid, but pressing it marks the problems (and sends nothing).
+            if (editor.canSave || !editor.parsed.ok) void editor.save();
+          }}
+          onDiscard={editor.discard}
+        />
+      )}
+    </>
   );
 }

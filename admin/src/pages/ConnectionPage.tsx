@@ -7,7 +7,7 @@ import {
 } from '@cartrelay/core/admin-contract';
 import { useId, useState } from 'react';
 import type { ApiFailure } from '../api.ts';
-import { useAnnounce } from '../components/Announcer.tsx';
+import { useAnnounce, useNotify } from '../components/Announcer.tsx';
 import { TextField } from '../components/Field.tsx';
 import { ErrorAlert } from '../components/LoadState.tsx';
 import type { PageProps } from './page-props.ts';
@@ -28,6 +28,7 @@ const schemaMessage = (schema: typeof AccountSidSchema | typeof AuthTokenSchema,
 
 export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
   const announce = useAnnounce();
+  const notify = useNotify();
   const saveHintId = useId();
   const [draft, setDraft] = useState<ConnectionDraft>(() => ({
     accountSid: shop.connection.accountSid ?? '',
@@ -78,6 +79,7 @@ export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
     if (!connection.ok) {
       setBusy(null);
       setFailure({ title: 'The impact.com credentials were not saved.', failure: connection.error });
+      notify(`Not saved: ${connection.error.message}`, { isError: true, alertShown: true });
       return;
     }
     onShopChange(connection.value);
@@ -85,11 +87,12 @@ export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
     setBusy(null);
     if (!config.ok) {
       setFailure({ title: 'The credentials were saved, but the program was not.', failure: config.error });
+      notify(`The program was not saved: ${config.error.message}`, { isError: true, alertShown: true });
       return;
     }
     onShopChange(config.value);
     set({ authToken: '' });
-    announce('Connection saved.');
+    notify('Connection saved.');
   };
 
   const test = async () => {

@@ -1,5 +1,5 @@
 import type { TrackingConfig } from '@cartrelay/core/admin-contract';
-import { TextField } from '../components/Field.tsx';
+import { CheckboxField, TextField } from '../components/Field.tsx';
 import { NeedsProgram } from '../components/NeedsProgram.tsx';
 import { type RuleColumn, RuleTable } from '../components/RuleTable.tsx';
 import { SaveBar } from '../components/SaveBar.tsx';
@@ -16,12 +16,16 @@ interface CustomerDraft {
   readonly new: string;
   readonly returning: string;
   readonly rules: readonly TagRuleDraft[];
+  readonly sendIpAddress: boolean;
+  readonly sendUserAgent: boolean;
 }
 
 const fromConfig = (config: TrackingConfig): CustomerDraft => ({
   new: config.customerStatus.new ?? '',
   returning: config.customerStatus.returning ?? '',
   rules: config.customerStatus.rules.map((rule) => ({ key: newRowKey(), tag: rule.tag, status: rule.status })),
+  sendIpAddress: config.sendIpAddress,
+  sendUserAgent: config.sendUserAgent,
 });
 
 const applyTo = (draft: CustomerDraft, config: TrackingConfig): unknown => ({
@@ -31,6 +35,8 @@ const applyTo = (draft: CustomerDraft, config: TrackingConfig): unknown => ({
     ...(optional(draft.returning) !== undefined && { returning: draft.returning }),
     rules: draft.rules.map((rule) => ({ tag: rule.tag, status: rule.status })),
   },
+  sendIpAddress: draft.sendIpAddress,
+  sendUserAgent: draft.sendUserAgent,
 });
 
 const newTagRule = (): TagRuleDraft => ({ key: newRowKey(), tag: '', status: '' });
@@ -105,7 +111,21 @@ function CustomerStatusEditor({ api, config, onShopChange }: PageProps & { confi
         onTouch={editor.touch}
         empty="No tag rules yet."
       />
-      <SaveBar editor={editor} label="Save customer status" />
+      <h3>Shopper data sent with each conversion</h3>
+      <p>Neither is sent unless you turn it on here.</p>
+      <CheckboxField
+        label="Send the shopper’s IP address"
+        checked={draft.sendIpAddress}
+        hint="impact.com uses it for fraud checks and device matching. It is the shopper’s personal data: cover it in your privacy policy."
+        onChange={(sendIpAddress) => editor.setDraft((current) => ({ ...current, sendIpAddress }))}
+      />
+      <CheckboxField
+        label="Send the shopper’s browser (user agent)"
+        checked={draft.sendUserAgent}
+        hint="impact.com uses it for device matching and fraud checks. It is the shopper’s personal data: cover it in your privacy policy."
+        onChange={(sendUserAgent) => editor.setDraft((current) => ({ ...current, sendUserAgent }))}
+      />
+      <SaveBar id="save-customer-status" editor={editor} label="Save customer status" />
     </section>
   );
 }

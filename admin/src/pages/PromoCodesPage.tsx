@@ -131,7 +131,7 @@ function PromoCodesEditor({ api, config, onShopChange }: PageProps & { config: T
         empty="No promo-code mappings yet. Add one, or import a CSV file."
         actions={<PromoCsv editor={editor} config={config} />}
       />
-      <SaveBar editor={editor} label="Save promo codes" />
+      <SaveBar id="save-promo-codes" editor={editor} label="Save promo codes" />
       <CodePreview editor={editor} />
     </section>
   );

@@ -149,7 +149,7 @@ function SkuRulesEditor({ api, config, onShopChange }: PageProps & { config: Tra
           onBlur={() => editor.touch('defaultCategory')}
         onChange={(value) => editor.setDraft((draft) => ({ ...draft, defaultCategory: value }))}
       />
-      <SaveBar editor={editor} label="Save SKU rules" />
+      <SaveBar id="save-sku-rules" editor={editor} label="Save SKU rules" />
     </section>
   );
 }
