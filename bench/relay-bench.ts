@@ -125,10 +125,11 @@ async function load(url: string, body: string, server: ChildProcess) {
 }
 
 async function prepareStore(databaseUrl: string | undefined, dataDir: string): Promise<void> {
-  const store = await openStore({ databaseUrl, dataDir });
+  const box = createSecretBox(parseSecretKey(KEY)!);
+  const store = await openStore({ databaseUrl, dataDir, box });
   const config = parseTrackingConfig(JSON.parse(readFileSync(here('../examples/tracking.json'), 'utf8')));
   if (!config.ok) throw new Error('examples/tracking.json is invalid');
-  await new ShopDirectory(store, createSecretBox(parseSecretKey(KEY)!)).add({ platform: 'shopify', shopKey: SHOP, config: config.value, impact: { accountSid: 'IRbench', authToken: 'tok' } });
+  await new ShopDirectory(store, box).add({ platform: 'shopify', shopKey: SHOP, config: config.value, impact: { accountSid: 'IRbench', authToken: 'tok' } });
   await store.close();
 }
 

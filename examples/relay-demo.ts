@@ -1,8 +1,9 @@
 /**
- * The relay demo `npm start` runs: the embedded service (SQLite in a fresh temporary folder) with a
- * fake impact.com and a fake BigCommerce API on loopback; signed sample webhooks of all three
- * platforms, a redelivery, a refund and a test action are replayed; then what reached impact.com is
- * printed. Nothing leaves this machine.
+ * The relay demo `npm start` runs: the embedded service (SQLite in a fresh temporary folder, or in
+ * CARTRELAY_DATA_DIR when it is set: an empty folder, kept afterwards) with a fake impact.com and a
+ * fake BigCommerce API on loopback; signed sample webhooks of all three platforms, a redelivery, a
+ * refund and a test action are replayed; then what reached impact.com is printed. Nothing leaves
+ * this machine.
  */
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,7 @@ const WOO_SECRET = 'demo-woocommerce-webhook-secret';
 
 const impact = await startFakeImpact({ accounts: { IRdemoShopify: 'token-s', IRdemoWoo: 'token-w', IRdemoBig: 'token-b' } });
 const bigcommerce = await startFakeBigCommerce({ tokens: { demo42: 'bc-access-token' } });
-const dataDir = await mkdtemp(join(tmpdir(), 'cartrelay-demo-'));
+const dataDir = process.env.CARTRELAY_DATA_DIR || (await mkdtemp(join(tmpdir(), 'cartrelay-demo-')));
 const env = {
   PORT: '0',
   CARTRELAY_DATA_DIR: dataDir,

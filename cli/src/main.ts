@@ -1,5 +1,6 @@
 import { actionsCommand } from './commands/actions.ts';
 import { MAP_USAGE, mapCommand } from './commands/map.ts';
+import { MIGRATE_TOKENS_USAGE, migrateTokensCommand } from './commands/migrate-tokens.ts';
 import { RECONCILE_USAGE, reconcileCommand } from './commands/reconcile.ts';
 import { replayCommand } from './commands/replay.ts';
 import { SERVE_USAGE, serveCommand } from './commands/serve.ts';
@@ -15,6 +16,7 @@ const COMMANDS: Readonly<Record<string, (args: string[], io: Io) => Promise<numb
   actions: actionsCommand,
   replay: replayCommand,
   reconcile: reconcileCommand,
+  'migrate-tokens': migrateTokensCommand,
 };
 
 const USAGE = `cartrelay: server-side impact.com conversions for Shopify, WooCommerce and BigCommerce
@@ -34,6 +36,8 @@ commands:
       re-queue dead-lettered deliveries
   ${RECONCILE_USAGE.replace('usage: ', '')}
       store the Shopify orders updated since a date that the webhooks missed; the relay processes them
+  ${MIGRATE_TOKENS_USAGE.replace('usage: ', '')}
+      move Shopify shops still on non-expiring tokens to expiring ones (Shopify refuses the others from 2027-01-01)
 `;
 
 /**

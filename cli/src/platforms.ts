@@ -1,13 +1,10 @@
-import type { PlatformAdapter, WebhookReceiver } from '@cartrelay/core';
-import { BIGCOMMERCE_API_URL, createBigCommerceAdapter } from '@cartrelay/bigcommerce';
-import { createShopifyAdapter } from '@cartrelay/shopify';
-import { woocommerceAdapter } from '@cartrelay/woocommerce';
+import type { AnyStorePlugin, PlatformAdapter } from '@cartrelay/core';
+import { bigcommercePlugin } from '@cartrelay/bigcommerce';
+import { shopifyPlugin } from '@cartrelay/shopify';
+import { woocommercePlugin } from '@cartrelay/woocommerce';
 
-/** The installed platform plugins. A fourth platform is one more entry here, and no change to core. */
-export function createPlatforms(options: { bigcommerceApiUrl?: string; shopifyWebhooks?: WebhookReceiver } = {}): ReadonlyMap<string, PlatformAdapter> {
-  const bigcommerce = createBigCommerceAdapter({ apiBaseUrl: options.bigcommerceApiUrl ?? BIGCOMMERCE_API_URL });
-  const shopify = createShopifyAdapter(options.shopifyWebhooks);
-  return new Map([shopify, woocommerceAdapter, bigcommerce].map((adapter) => [adapter.platform, adapter]));
-}
+/** The installed platform plugins, each with its own settings and app. A fourth platform is one more entry here. */
+export const PLUGINS: readonly AnyStorePlugin[] = [shopifyPlugin, woocommercePlugin, bigcommercePlugin];
 
-export const PLATFORMS = createPlatforms();
+/** Each platform's payloads, for the commands that read them without running an app (map, shops). */
+export const PLATFORMS: ReadonlyMap<string, PlatformAdapter> = new Map(PLUGINS.map((plugin) => [plugin.platform, plugin.adapter]));

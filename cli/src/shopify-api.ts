@@ -1,25 +1,29 @@
-import type { Shopify } from '@cartrelay/shopify/app';
+import type { OfflineAccess, Shopify } from '@cartrelay/shopify/app';
+import { ShopifyEnvSchema } from '@cartrelay/shopify';
+import pino, { type Logger } from 'pino';
 import type { Env } from './env.ts';
-
-/** The Shopify settings, when all three are given: the app's client id, secret and public URL. */
-function shopifyAppSettings(env: Env): { apiKey: string; apiSecret: string; appUrl: string } | null {
-  if (!env.SHOPIFY_API_KEY || !env.SHOPIFY_API_SECRET || !env.SHOPIFY_APP_URL) return null;
-  return { apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET, appUrl: env.SHOPIFY_APP_URL };
-}
+import { type Io, UsageError } from './io.ts';
+import type { Runtime } from './runtime.ts';
 
 /**
- * The `@shopify/shopify-api` instance from the environment, or null when the app is not configured.
- * Loaded on demand: the library is tens of megabytes a webhook-only relay does without.
+ * The Shopify app's `@shopify/shopify-api` instance from the environment (the plugin's own settings),
+ * or null when they do not configure the app; for the commands that act for it beside the relay.
+ * Loaded on demand: the library is tens of megabytes.
  */
-export async function shopifyApiFromEnv(env: Env): Promise<Shopify | null> {
-  const settings = shopifyAppSettings(env);
-  if (!settings) return null;
-  const { createShopifyApi } = await import('@cartrelay/shopify/app');
-  return createShopifyApi({
-    apiKey: settings.apiKey,
-    apiSecretKey: settings.apiSecret,
-    hostName: settings.appUrl,
-    scopes: env.SHOPIFY_SCOPES,
-    ...(env.SHOPIFY_ADMIN_API_URL ? { adminApiUrl: env.SHOPIFY_ADMIN_API_URL } : {}),
-  });
+export async function shopifyApiFromEnv(env: Readonly<Record<string, string | undefined>>, logger?: Logger): Promise<Shopify | null> {
+  const settings = ShopifyEnvSchema.safeParse(env);
+  if (!settings.success) throw new UsageError(`environment: ${settings.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  const { shopifyApiFromSettings } = await import('@cartrelay/shopify/app');
+  return shopifyApiFromSettings(settings.data, logger);
+}
+
+/** Each Shopify shop's Admin API access as the app keeps it (its sessions, refreshed as needed), for commands run beside the relay. */
+export async function shopifyAccess(shopify: Shopify, runtime: Runtime, logger: Logger): Promise<OfflineAccess> {
+  const { StoreSessionStorage, createOfflineAccess } = await import('@cartrelay/shopify/app');
+  return createOfflineAccess({ shopify, sessions: new StoreSessionStorage(runtime.store, runtime.box), shops: runtime.shops, logger });
+}
+
+/** A command's log: warnings and errors (at the default level) as JSON lines on stderr, beside its own output. */
+export function commandLogger(io: Io, level: Env['LOG_LEVEL']): Logger {
+  return pino({ level: level === 'info' ? 'warn' : level, base: null }, { write: (line: string) => io.stderr(line) });
 }

@@ -2,12 +2,13 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openStore } from '@cartrelay/core';
 import { type FakeImpact, startFakeImpact } from '@cartrelay/core/fake-impact';
 import { shopifyWebhookRequest } from '@cartrelay/shopify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/main.ts';
 import { type ServeProcess, createTestDatabase, freePort, postWithRetry, startServe } from './support/serve-process.ts';
+import { parseEnv } from '../src/env.ts';
+import { openRuntime } from '../src/runtime.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const SECRET = 'crash-test-secret';
@@ -101,7 +102,7 @@ for (const database of ['SQLite', 'PostgreSQL'] as const) {
       await server.kill('SIGTERM');
 
       // Every acknowledged webhook is in the ledger's inbox, processed.
-      const store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.CARTRELAY_DATA_DIR! });
+      const { store } = await openRuntime(parseEnv(env), () => undefined);
       const shop = await store.findShop('shopify', 'crash.myshopify.com');
       const orders = await store.listOrders(shop!.id, { limit: ORDERS * 2 });
       const depth = await store.queueDepth();

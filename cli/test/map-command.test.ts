@@ -73,6 +73,19 @@ describe('cartrelay map', () => {
     expect(stdout).not.toContain('jon@example.com');
   });
 
+  it('leaves the buyer\'s IP address and user agent out unless the config turns them on', async () => {
+    const payload = example('payloads/shopify-orders-paid.json');
+    const off = JSON.parse((await run(mapArgs('shopify', 'orders/paid', payload))).stdout);
+    expect(off.request.fields.IpAddress).toBeUndefined();
+    expect(off.request.fields.UserAgent).toBeUndefined();
+    expect(off.explain).toEqual(expect.arrayContaining(['IpAddress left out: sendIpAddress is off', 'UserAgent left out: sendUserAgent is off']));
+
+    const withClient = { ...JSON.parse(await readFile(config, 'utf8')), sendIpAddress: true, sendUserAgent: true };
+    const on = JSON.parse((await run(mapArgs('shopify', 'orders/paid', payload, await tempFile('tracking.json', JSON.stringify(withClient))))).stdout);
+    // The sample's browser_ip and client_details.user_agent.
+    expect(on.request.fields).toMatchObject({ IpAddress: '203.0.113.7', UserAgent: expect.stringMatching(/^Mozilla\/5\.0 /) });
+  });
+
   describe('bad input: exit 2, one line naming the file and the field, nothing on stdout', () => {
     const expectOneLine = (result: { code: number; stdout: string; stderr: string }, pattern: RegExp) => {
       expect(result.code).toBe(2);

@@ -2,12 +2,14 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openStore } from '@cartrelay/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeBigCommerce, startFakeBigCommerce } from '@cartrelay/bigcommerce/fake-api';
 import { type FakeShopify, startFakeShopify } from '@cartrelay/shopify/fake-shopify';
 import { reconcileCommand } from '../src/commands/reconcile.ts';
 import type { Io } from '../src/io.ts';
 import { main } from '../src/main.ts';
+import { parseEnv } from '../src/env.ts';
+import { openRuntime } from '../src/runtime.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shop = 'merino.myshopify.com';
@@ -64,7 +66,7 @@ describe('cartrelay reconcile', () => {
     const again = await reconcile(['--shop', shop, '--since', '2026-03-01']);
     expect(again.stdout).toBe('orders seen 2, new 0 (already known 2); next run: --since 2026-03-01T11:00:00.000Z\n');
 
-    const store = await openStore({ dataDir: env.CARTRELAY_DATA_DIR! });
+    const { store } = await openRuntime(parseEnv(env), () => undefined);
     try {
       const rows = await store.claimWebhooks(10, 1000, Date.now());
       expect(rows.map((row) => [row.topic, row.deliveryId]).sort()).toEqual([
@@ -77,13 +79,28 @@ describe('cartrelay reconcile', () => {
     }
   });
 
+  it('without --since, runs the shop’s next scheduled run now: from where the last one got to, moving that point on', async () => {
+    const first = await reconcile(['--shop', shop]);
+    expect(first).toMatchObject({ code: 0, stdout: expect.stringContaining(`no reconciliation had run for ${shop}`) });
+    // An order changed after that point is read, once; the point moves on to it.
+    fake.addOrder(shop, order(4, new Date(Date.now() + 60_000).toISOString()));
+    const second = await reconcile(['--shop', shop]);
+    expect(second).toMatchObject({ code: 0, stdout: expect.stringMatching(/^orders seen 1, new 1 \(already known 0\); the next scheduled run starts from /) });
+    expect(await reconcile(['--shop', shop])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^orders seen [01], new 0 /) });
+  });
+
   it('refuses an unknown shop, a shop without an access token, a bad date and a missing app setting', async () => {
-    expect(await reconcile(['--shop', 'nope.myshopify.com', '--since', '2026-03-01'])).toMatchObject({ code: 2, stderr: expect.stringContaining('no shop nope.myshopify.com on shopify') });
-    expect(await reconcile(['--shop', 'bare.myshopify.com', '--since', '2026-03-01'])).toMatchObject({ code: 2, stderr: expect.stringContaining('has no access token') });
+    expect(await reconcile(['--shop', 'nope.myshopify.com', '--since', '2026-03-01'])).toMatchObject({ code: 2, stderr: expect.stringContaining('no shop nope.myshopify.com') });
+    expect(await reconcile(['--shop', 'nope.myshopify.com', '--platform', 'shopify', '--since', '2026-03-01'])).toMatchObject({ code: 2, stderr: expect.stringContaining('no shop nope.myshopify.com on shopify') });
+    expect(await reconcile(['--shop', 'bare.myshopify.com', '--since', '2026-03-01'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('shopify shop bare.myshopify.com cannot be read: no Shopify session for bare.myshopify.com'),
+    });
     expect(await reconcile(['--shop', shop, '--since', 'yesterday'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--since') });
     const saved = env;
-    env = { ...env, SHOPIFY_API_KEY: '' };
-    expect(await reconcile(['--shop', shop, '--since', '2026-03-01'])).toMatchObject({ code: 2, stderr: expect.stringContaining('SHOPIFY_API_KEY') });
+    const { SHOPIFY_API_KEY: _unset, ...withoutKey } = env;
+    env = withoutKey;
+    expect(await reconcile(['--shop', shop, '--since', '2026-03-01'])).toMatchObject({ code: 2, stderr: expect.stringContaining('the shopify app is off (it needs SHOPIFY_API_KEY') });
     env = saved;
   });
 
@@ -91,5 +108,69 @@ describe('cartrelay reconcile', () => {
     // A token the fake never issued, as after the merchant uninstalled the app.
     await main(['shops', 'add', '--platform', 'shopify', '--shop', 'revoked.myshopify.com', '--access-token', 'shpat_revoked', '--impact-account-sid', 'IR1', '--impact-auth-token', 't', '--config', join(root, 'examples/tracking.json')], io({ stdout: '', stderr: '' }));
     expect(await reconcile(['--shop', 'revoked.myshopify.com', '--since', '2026-03-01'])).toMatchObject({ code: 1, stderr: expect.stringContaining('Shopify Admin API') });
+  });
+});
+
+describe('cartrelay reconcile --platform bigcommerce', () => {
+  let fake: FakeBigCommerce;
+  let env: Record<string, string>;
+  const STORE = 'recon42';
+
+  const run = async (command: (args: string[], io: Io) => Promise<number>, args: string[]) => {
+    const out = { stdout: '', stderr: '' };
+    const io: Io = {
+      stdout: (t) => {
+        out.stdout += t;
+      },
+      stderr: (t) => {
+        out.stderr += t;
+      },
+      readStdin: async () => '',
+      now: () => new Date(),
+      env,
+      untilSignal: () => new Promise<void>(() => undefined),
+    };
+    const code = await command(args, io).catch((error: Error) => {
+      out.stderr += error.message;
+      return 2;
+    });
+    return { code, ...out };
+  };
+
+  beforeAll(async () => {
+    fake = await startFakeBigCommerce({ clientId: 'recon-client', clientSecret: 'recon-secret', stores: { [STORE]: {} } });
+    env = {
+      CARTRELAY_DATA_DIR: await mkdtemp(join(tmpdir(), 'cartrelay-reconcile-bc-')),
+      BIGCOMMERCE_CLIENT_ID: 'recon-client',
+      BIGCOMMERCE_CLIENT_SECRET: 'recon-secret',
+      BIGCOMMERCE_APP_URL: 'https://app.example.com',
+      BIGCOMMERCE_API_URL: fake.url,
+      BIGCOMMERCE_LOGIN_URL: fake.url,
+    };
+    const token = fake.issueToken(STORE);
+    const added = await run(main, ['shops', 'add', '--platform', 'bigcommerce', '--shop', STORE, '--access-token', token, '--impact-account-sid', 'IR1', '--impact-auth-token', 't', '--config', join(root, 'examples/tracking.json')]);
+    expect(added.code).toBe(0);
+  });
+  afterAll(() => fake.close());
+
+  it('reads the store’s orders modified since the date into the inbox, once, with progress lines', async () => {
+    const orders = [fake.addOrder(STORE), fake.addOrder(STORE)];
+    const first = await run(reconcileCommand, ['--platform', 'bigcommerce', '--shop', STORE, '--since', '2020-01-01']);
+    expect(first).toMatchObject({ code: 0, stdout: expect.stringMatching(/^orders seen 2, new 2 \(already known 0\); next run: --since /) });
+    expect(first.stderr).toContain(`reconcile ${STORE}: page 1, 2 orders`);
+    expect((await run(reconcileCommand, ['--platform', 'bigcommerce', '--shop', STORE, '--since', '2020-01-01'])).stdout).toMatch(/^orders seen 2, new 0 /);
+
+    const { store, close } = await openRuntime(parseEnv(env), () => undefined);
+    try {
+      const rows = await store.claimWebhooks(10, 1000, Date.now());
+      expect(rows.map((row) => [row.topic, JSON.parse(row.body).data.id]).sort()).toEqual(orders.map((order) => ['store/order/reconciled', order.id]).sort());
+    } finally {
+      await close();
+    }
+  });
+
+  it('says so when BigCommerce refuses the store’s token', async () => {
+    fake.revokeToken(STORE);
+    expect(await run(reconcileCommand, ['--platform', 'bigcommerce', '--shop', STORE, '--since', '2020-01-01'])).toMatchObject({ code: 1, stderr: expect.stringContaining('HTTP 401') });
   });
 });

@@ -89,9 +89,13 @@ describe('cartrelay serve', () => {
   });
 
   it('lists the shops without their secrets', async () => {
-    const { stdout } = await run(['shops', 'list']);
+    const { stdout, stderr, code } = await run(["shops", "list"]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     expect(stdout).not.toMatch(/tok-|woo-webhook-secret|bc-access-token/);
-    expect(JSON.parse(stdout).map((s: { shop: string }) => s.shop)).toEqual(['demo-store.myshopify.com', 'https://shop.example', 'abc123']);
+    const shops = JSON.parse(stdout) as Array<{ shop: string; credentials: string[] }>;
+    expect(shops.map((s) => s.shop)).toEqual(['demo-store.myshopify.com', 'https://shop.example', 'abc123']);
+    // What each shop's credentials hold, by name only.
+    expect(shops.map((s) => s.credentials)).toEqual([[], ['webhookSecret'], ['accessToken']]);
   });
 
   it('acknowledges a signed Shopify order once, however often it is delivered, and converts it once', async () => {
@@ -154,26 +158,32 @@ describe('cartrelay serve', () => {
     expect(fake.actions.get('IRbc|67890|218')!.fields).toMatchObject({ OrderId: '218', OrderPromoCode: 'S2549JM0Y', ItemSku1: 'S-ORAN' });
   });
 
-  it('answers 401, 404, 400 and 413 deliberately, storing nothing', async () => {
+  it('answers 401, 400 and 413 deliberately, storing nothing, and an unknown shop as a known one', async () => {
     const body = await readFile(example('payloads/shopify-orders-paid.json'), 'utf8');
     const forged = shopifyWebhookRequest({ shop: 'demo-store.myshopify.com', topic: 'orders/paid', body, apiSecret: 'wrong-secret' });
     expect((await post('/webhooks/shopify', forged)).status).toBe(401);
     const { 'x-shopify-hmac-sha256': _gone, ...unsigned } = shopifyWebhookRequest({ shop: 'demo-store.myshopify.com', topic: 'orders/paid', body, apiSecret: SHOPIFY_SECRET }).headers;
     expect((await post('/webhooks/shopify', { headers: unsigned, body })).status).toBe(401);
-    // The signature is checked first: a forged compliance webhook gets 401, not 404, for an unknown shop,
+    // The signature is checked first: a forged compliance webhook gets 401 for an unknown shop,
     // and so does a forged request with its topic missing.
     const forgedRedact = shopifyWebhookRequest({ shop: 'elsewhere.myshopify.com', topic: 'customers/redact', body: '{"shop_id":1}', apiSecret: 'wrong-secret' });
     expect((await post('/webhooks/shopify', forgedRedact)).status).toBe(401);
     const { 'x-shopify-topic': _topic, ...topicless } = forged.headers;
     expect((await post('/webhooks/shopify', { headers: topicless, body })).status).toBe(401);
+    // Signed by Shopify for a shop CartRelay does not hold: nothing to do, and nothing to learn from the answer.
     const unknown = shopifyWebhookRequest({ shop: 'elsewhere.myshopify.com', topic: 'orders/paid', body, apiSecret: SHOPIFY_SECRET });
-    expect((await post('/webhooks/shopify', unknown)).status).toBe(404);
+    expect((await post('/webhooks/shopify', unknown)).status).toBe(200);
     const malformed = shopifyWebhookRequest({ shop: 'demo-store.myshopify.com', topic: 'orders/paid', body: '{"id": 1,', apiSecret: SHOPIFY_SECRET });
     expect((await post('/webhooks/shopify', malformed)).status).toBe(400);
     const huge = shopifyWebhookRequest({ shop: 'demo-store.myshopify.com', topic: 'orders/paid', body: JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }), apiSecret: SHOPIFY_SECRET });
     expect((await post('/webhooks/shopify', huge)).status).toBe(413);
     const wooForged = woocommerceWebhookRequest({ site: 'https://shop.example', topic: 'order.created', body: '{}', secret: 'not-the-secret' });
     expect((await post('/webhooks/woocommerce', wooForged)).status).toBe(401);
+    // A site CartRelay does not serve gets the very same answer as a wrong signature for one it does.
+    const wooStranger = woocommerceWebhookRequest({ site: 'https://stranger.example', topic: 'order.created', body: '{}', secret: 'not-the-secret' });
+    const strangerAnswer = await post('/webhooks/woocommerce', wooStranger);
+    const knownAnswer = await post('/webhooks/woocommerce', wooForged);
+    expect([strangerAnswer.status, await strangerAnswer.text()]).toEqual([knownAnswer.status, await knownAnswer.text()]);
     const bcWrong = bigcommerceWebhookRequest({ storeHash: 'abc123', scope: 'store/order/created', orderId: 1, auth: { storeSecret: 'guess' } });
     expect((await post('/webhooks/bigcommerce', bcWrong)).status).toBe(401);
     const metrics = await (await fetch(`${url}/metrics`)).text();
@@ -205,7 +215,22 @@ describe('cartrelay serve', () => {
 
   it('validates the shops commands’ input', async () => {
     expect(await run(['shops', 'add', '--platform', 'shopify', '--shop', 'not a domain', '--impact-account-sid', 'x', '--impact-auth-token', 'y', '--config', example('tracking.json')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--shop: "not a domain" is not a shop domain/) });
-    expect(await run(['shops', 'add', '--platform', 'woocommerce', '--shop', 'https://other.example', '--impact-account-sid', 'x', '--impact-auth-token', 'y', '--config', example('tracking.json')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--webhook-secret is required/) });
+    const add = (platform: string, shop: string, ...credentials: string[]) =>
+      run(['shops', 'add', '--platform', platform, '--shop', shop, '--impact-account-sid', 'x', '--impact-auth-token', 'y', '--config', example('tracking.json'), ...credentials]);
+    expect(await add('woocommerce', 'https://other.example')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--webhook-secret is required for woocommerce/) });
+    // Credentials from a file are checked against the platform's own schema.
+    const credentials = join(env.CARTRELAY_DATA_DIR!, 'credentials.json');
+    await writeFile(credentials, JSON.stringify({ webhookSecret: 'header-secret' }));
+    expect(await add('bigcommerce', 'def456', '--credentials', credentials)).toMatchObject({ code: 2, stderr: expect.stringMatching(/--access-token is required for bigcommerce/) });
+    await writeFile(credentials, JSON.stringify({ accessToken: 42 }));
+    expect(await add('bigcommerce', 'def456', '--credentials', credentials)).toMatchObject({ code: 2, stderr: expect.stringMatching(/credentials: accessToken: .*string/) });
+    await writeFile(credentials, '["not", "an object"]');
+    expect(await add('bigcommerce', 'def456', '--credentials', credentials)).toMatchObject({ code: 2, stderr: expect.stringMatching(/--credentials: expected a JSON object/) });
+    expect((await run(['shops', 'list'])).stdout).not.toMatch(/def456/);
+    await writeFile(credentials, JSON.stringify({ accessToken: 'bc-token-2', webhookSecret: 'header-secret' }));
+    expect(await add('bigcommerce', 'def456', '--credentials', credentials)).toMatchObject({ code: 0 });
+    const added = (JSON.parse((await run(['shops', 'list'])).stdout) as Array<{ shop: string; credentials: string[] }>).find((s) => s.shop === 'def456');
+    expect(added?.credentials).toEqual(['accessToken', 'webhookSecret']);
     const badConfig = join(env.CARTRELAY_DATA_DIR!, 'bad.json');
     await writeFile(badConfig, JSON.stringify({ version: 1, program: { campaignId: 'x', actionTrackerId: '1' } }));
     expect(await run(['shops', 'config-set', '--shop', 'abc123', '--config', badConfig])).toMatchObject({ code: 2, stderr: expect.stringMatching(/program\.campaignId: must be a number of 1 to 10 digits/) });

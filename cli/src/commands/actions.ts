@@ -1,4 +1,4 @@
-import { type DeliveryListing, type OrderListing, type Store, lateClickCapture } from '@cartrelay/core';
+import { type DeliveryListing, type OrderListing, type Store, findOrderClickCapture, lateClickCapture } from '@cartrelay/core';
 import { parseEnv } from '../env.ts';
 import { type Io, UsageError } from '../io.ts';
 import { parseOptions } from '../options.ts';
@@ -43,7 +43,8 @@ export async function actionsCommand(args: string[], io: Io): Promise<number> {
 async function describeOrder(store: Store, shopId: number, order: OrderListing) {
   const deliveries = await store.listDeliveries(shopId, { orderRef: order.id });
   const conversion = deliveries.find((d) => d.kind === 'conversion');
-  const late = conversion ? lateClickCapture(conversion.fields, await store.findClickCapture(shopId, order.platformOrderId, order.checkoutToken)) : null;
+  const capture = conversion ? await findOrderClickCapture(store, shopId, order) : null;
+  const late = conversion ? lateClickCapture(conversion.fields, capture) : null;
   return {
     platformOrderId: order.platformOrderId,
     status: order.status,

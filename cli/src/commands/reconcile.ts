@@ -1,62 +1,63 @@
+import { type Shop, createImpactClient, reconcileFromCursor, reconcileShop } from '@cartrelay/core';
 import { SingleBar } from 'cli-progress';
-import { offlineSession } from '@cartrelay/shopify/app';
-import { AdminApiError, reconcileShop } from '@cartrelay/shopify/reconcile';
 import { parseEnv } from '../env.ts';
-import { shopifyApiFromEnv } from '../shopify-api.ts';
 import { type Io, UsageError } from '../io.ts';
 import { parseOptions } from '../options.ts';
+import { PLUGINS } from '../platforms.ts';
 import { openRuntime } from '../runtime.ts';
+import { commandLogger } from '../shopify-api.ts';
 import { resolveShop } from './shops.ts';
 
-export const RECONCILE_USAGE = 'usage: cartrelay reconcile --shop <shop>.myshopify.com --since <ISO date>';
+export const RECONCILE_USAGE = 'usage: cartrelay reconcile --shop <shop> [--platform <platform>] [--since <ISO date>]';
 
 /**
- * Reads the Shopify orders updated since a moment through the Admin API and stores those the
- * webhooks missed in the inbox, as `orders/reconciled` webhooks; a running relay processes them.
- * Orders stored before (same order, same updatedAt) are not stored again.
+ * Reads a shop's orders changed through its platform's API, as the relay's scheduled reconciliation
+ * does, and stores those the webhooks missed in the inbox; a running relay processes them. Orders
+ * stored before (same order, same state) are not stored again. Without `--since`, it is the shop's
+ * next scheduled run, now: from where the last one got to, moving that point on. With it, it reads
+ * from that moment and leaves the schedule's point where it was.
  */
 export async function reconcileCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parseOptions(args, { shop: { type: 'string', required: true }, since: { type: 'string', required: true } }, RECONCILE_USAGE);
-  const since = Date.parse(values.since);
+  const { values } = parseOptions(args, { shop: { type: 'string', required: true }, platform: { type: 'string' }, since: { type: 'string' } }, RECONCILE_USAGE);
+  const since = values.since === undefined ? null : Date.parse(values.since);
   if (Number.isNaN(since)) throw new UsageError(`--since: expected an ISO date such as 2026-11-01 or 2026-11-01T10:00:00Z, got "${values.since}"`);
   const env = parseEnv(io.env);
-  const shopify = await shopifyApiFromEnv(env);
-  if (!shopify) throw new UsageError('environment: SHOPIFY_API_KEY, SHOPIFY_API_SECRET and SHOPIFY_APP_URL are required (the Shopify app reads the Admin API)');
-
+  const logger = commandLogger(io, env.LOG_LEVEL);
   const runtime = await openRuntime(env, (line) => io.stderr(`${line}\n`));
   try {
-    const row = await resolveShop(runtime, values.shop, 'shopify');
-    const shop = await runtime.shops.get(row.id);
-    if (!shop?.accessToken) throw new UsageError(`shopify shop ${row.shopKey} has no access token: install the app on it first`);
-    const client = new shopify.clients.Graphql({ session: offlineSession(shopify, shop.shopKey, shop.accessToken) });
+    const row = await resolveShop(runtime, values.shop, values.platform);
+    const plugin = PLUGINS.find((candidate) => candidate.platform === row.platform)!;
+    const settings = plugin.env.safeParse(io.env);
+    if (!settings.success) throw new UsageError(`environment: ${settings.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    const context = { store: runtime.store, shops: runtime.shops, box: runtime.box, impact: createImpactClient({ baseUrl: env.CARTRELAY_IMPACT_BASE_URL }), logger, now: Date.now };
+    const started = await plugin.start(settings.data, context);
+    if ('off' in started.app) throw new UsageError(`the ${row.platform} app is off (${started.app.off}): nothing can read its orders`);
+    const reconciliation = started.app.reconciliation;
+    if (!reconciliation) throw new UsageError(`the ${row.platform} app does not read orders changed since a moment`);
+    const shop = (await runtime.shops.get(row.id)) as Shop;
+    const ready = (await reconciliation.ready?.(shop)) ?? true;
+    if (ready !== true) throw new UsageError(`${row.platform} shop ${row.shopKey} cannot be read: ${ready.reason}`);
 
     const progress = progressReporter(io, shop.shopKey);
-    let stored = 0;
-    let known = 0;
     try {
-      const result = await reconcileShop({
-        client,
-        since: new Date(since).toISOString(),
-        now: io.now,
-        onProgress: progress.update,
-        enqueue: async (batch) => {
-          const receivedAt = io.now().getTime();
-          const outcomes = await runtime.store.insertWebhooks(
-            batch.map((w) => ({ shopId: shop.id, topic: w.topic, deliveryId: w.deliveryId, receivedAt, headers: {}, body: w.body })),
-          );
-          for (const outcome of outcomes) outcome === 'stored' ? stored++ : known++;
-        },
-      });
+      const result =
+        since === null ? await reconcileFromCursor(context, shop, reconciliation, progress.update) : await reconcileShop(context, shop, reconciliation, new Date(since).toISOString(), progress.update);
       progress.stop();
-      io.stdout(`orders seen ${result.orders}, new ${stored} (already known ${known}); next run: --since ${result.cursor ?? new Date(since).toISOString()}\n`);
+      if (result === 'busy') {
+        io.stderr(`cartrelay reconcile: ${shop.shopKey} is being reconciled by a running relay; try again shortly, or give --since\n`);
+        return 1;
+      }
+      if (result === 'started') {
+        io.stdout(`no reconciliation had run for ${shop.shopKey}: the scheduled runs read its orders from now on; give --since to read back\n`);
+        return 0;
+      }
+      const next = result.cursor ?? result.since;
+      io.stdout(`orders seen ${result.orders}, new ${result.stored} (already known ${result.orders - result.stored}); ${since === null ? `the next scheduled run starts from ${next}` : `next run: --since ${next}`}\n`);
       return 0;
     } catch (error) {
       progress.stop();
-      if (error instanceof AdminApiError) {
-        io.stderr(`cartrelay reconcile: ${error.message}\n`);
-        return 1;
-      }
-      throw error;
+      io.stderr(`cartrelay reconcile: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
     }
   } finally {
     await runtime.close();

@@ -8,16 +8,22 @@ const bin = fileURLToPath(new URL('../../bin/cartrelay.js', import.meta.url));
 export interface ServeProcess {
   readonly url: string;
   readonly child: ChildProcess;
+  /** The end of what the process wrote, log and stderr (why it died, when it did). */
+  output(): string;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export async function startServe(env: Record<string, string>, port: number): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  // The log (stdout) goes to the same tail: a process that dies says why in one or the other.
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-20_000);
+  });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 15_000);
     child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
+      stderr = (stderr + chunk.toString()).slice(-20_000);
       if (stderr.includes('listening on')) {
         clearTimeout(timer);
         resolve();
@@ -31,6 +37,7 @@ export async function startServe(env: Record<string, string>, port: number): Pro
   return {
     url: `http://127.0.0.1:${port}`,
     child,
+    output: () => stderr,
     kill: (signal = 'SIGKILL') =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
