@@ -9,7 +9,7 @@ import { err, ok } from '../result.ts';
 import { type Shop, ShopDirectory } from '../shops/shop-directory.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
-import { aConfig, aSecretBox, anOrder } from '../testing/builders.ts';
+import { aConfig, aLine, aSecretBox, anOrder } from '../testing/builders.ts';
 import { createScratchDatabase } from '../testing/postgres-database.ts';
 import type { WebhookEvent } from '../webhooks/webhook-receiver.ts';
 import { createWebhookProcessor } from './webhook-processor.ts';
@@ -18,6 +18,8 @@ import { createWebhookProcessor } from './webhook-processor.ts';
 let fetchable: Record<string, Order> = {};
 /** Orders whose fetch the platform answers "wait until then" (a rate limit). */
 let busyUntil: Record<string, number> = {};
+/** What the platform's API adds to a delivered order (refund lines), by order id; an error string: it could not be read. */
+let completions: Record<string, Order['refunds'] | string> = {};
 const box = aSecretBox();
 
 const testAdapter = createPlatformAdapter({
@@ -42,6 +44,11 @@ const testAdapter = createPlatformAdapter({
         : busyUntil[id] !== undefined
           ? Promise.resolve(err({ busyUntil: busyUntil[id], reason: 'rate limited' }))
           : new Promise((resolve) => setTimeout(() => resolve(fetchable[id] ? ok(fetchable[id]) : err(`order ${id} not found`)), id === 'SLOW' ? 300 : 0)),
+    completeOrder: async (_access, order) => {
+      const refunds = completions[order.id];
+      if (refunds === undefined) return ok(order);
+      return typeof refunds === 'string' ? err(refunds) : ok({ ...order, refunds });
+    },
     normalizeShopKey: (raw) => ok(raw),
   },
 });
@@ -56,6 +63,7 @@ describe('webhook processor', () => {
   beforeEach(async () => {
     fetchable = {};
     busyUntil = {};
+    completions = {};
     store = await openStore({ dataDir: mkdtempSync(join(tmpdir(), 'cartrelay-processor-')), box });
     shops = new ShopDirectory(store, box, { cacheMs: 0 });
     shop = await shops.add({ platform: 'testshop', shopKey: 'one', config: aConfig(), impact: { accountSid: 'IR1', authToken: 't' } });
@@ -105,6 +113,23 @@ describe('webhook processor', () => {
     fetchable.L = anOrder({ id: 'L', number: '9' });
     expect(await processBatch()).toBe(1);
     expect((await store.listOrders(shop.id, {}))[0]).toMatchObject({ platformOrderId: 'L', status: 'converted' });
+  });
+
+  it('completes an order from the platform before applying it (refund lines), and retries when that fails', async () => {
+    const paid = anOrder({ id: 'C', number: '3', lineItems: [aLine({ id: '1', sku: 'A', quantity: 2 })] });
+    await receive('1', { event: { kind: 'order', order: paid } });
+    expect(await processBatch()).toBe(1);
+    // The delivery carries the refund's total only; its lines are the platform's to tell.
+    await receive('2', { event: { kind: 'order', order: { ...paid, refunds: [{ id: 'R1', lines: [] }] } } });
+    completions.C = 'refunds could not be read';
+    expect(await processBatch()).toBe(1);
+    expect(await webhookOutcomes()).toBe(1);
+    completions.C = [{ id: 'R1', lines: [{ lineId: '1', quantity: 1 }] }];
+    clock += 3_600_000;
+    expect(await processBatch()).toBe(1);
+    expect(await webhookOutcomes()).toBe(0);
+    const deliveries = await store.listDeliveries(shop.id, {});
+    expect(deliveries.map((d) => d.kind)).toEqual(['conversion', 'modification']);
   });
 
   it('fails a webhook whose OrderId another order already converted under', async () => {

@@ -14,7 +14,7 @@ import type { ShopRecords } from '../shops/shop-records.ts';
 import type { RelayQueries } from '../store/relay-queries.ts';
 import type { WebhookInbox, WebhookRow } from '../webhooks/inbox.ts';
 import { processingRetry, waitingRecheckAt } from '../webhooks/processing-retry.ts';
-import type { PlatformAccess } from '../webhooks/webhook-receiver.ts';
+import type { PlatformAccess, PlatformBusy } from '../webhooks/webhook-receiver.ts';
 import { enrichOrder } from './order-enrichment.ts';
 
 /**
@@ -171,7 +171,13 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): (() =>
       kind: 'event',
       input: { webhookId: webhook.id, shopId: shop.id, platformOrderId, event: orderEvent, config, now: now() },
     });
-    const orderEvent = async (order: Order): Promise<Decision> => {
+    const orderEvent = async (delivered: Order): Promise<Decision> => {
+      let order = delivered;
+      if (adapter.webhooks.completeOrder) {
+        const completed = await withinBudget(adapter.webhooks.completeOrder({ shopKey: shop.shopKey, credentials: shop.credentials }, delivered));
+        if (!completed.ok) return platformFailure(completed.error, 'order could not be completed');
+        order = completed.value;
+      }
       const receiver = adapter.webhooks.fetchOrderInsights
         ? { ...adapter.webhooks, fetchOrderInsights: (access: PlatformAccess, id: string) => withinBudget(adapter.webhooks.fetchOrderInsights!(access, id)) }
         : adapter.webhooks;
@@ -187,9 +193,13 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): (() =>
       ? await withinBudget(adapter.webhooks.fetchOrder({ shopKey: shop.shopKey, credentials: shop.credentials }, meaning.platformOrderId))
       : err(`${shop.platform} cannot fetch orders`);
     if (fetched.ok) return orderEvent(fetched.value.checkoutToken || !meaning.checkoutToken ? fetched.value : { ...fetched.value, checkoutToken: meaning.checkoutToken });
-    // A platform's rate limit is a wait, not a failure: a burst of orders must not use up their attempts.
-    if (typeof fetched.error === 'object') return { kind: 'retry', outcome: `waiting for the platform: ${fetched.error.reason}`, availableAt: fetched.error.busyUntil, uncounted: true };
-    return processingRetry(webhook.attempts, maxAttempts, now(), `order fetch failed: ${fetched.error}`);
+    return platformFailure(fetched.error, 'order fetch failed');
+
+    /** A platform's rate limit is a wait, not a failure: a burst of orders must not use up their attempts. */
+    function platformFailure(error: string | PlatformBusy, what: string): Decision {
+      if (typeof error === 'object') return { kind: 'retry', outcome: `waiting for the platform: ${error.reason}`, availableAt: error.busyUntil, uncounted: true };
+      return processingRetry(webhook.attempts, maxAttempts, now(), `${what}: ${error}`);
+    }
   }
 
   /** A webhook's decision; whatever it throws (a store that refuses its values, a plugin's bug) fails it alone. */

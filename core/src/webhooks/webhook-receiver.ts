@@ -122,6 +122,12 @@ export interface WebhookReceiver {
    * failure, tried again later and counted), or that the platform asked to wait (a rate limit).
    */
   fetchOrder?(access: PlatformAccess, platformOrderId: string): Promise<Result<Order, string | PlatformBusy>>;
+  /**
+   * Fills in what the platform's order webhook leaves out, from its API (WooCommerce's refunds carry
+   * totals only: their lines are read from the store). Called for every order event before it is
+   * applied; answers the order as it was when it cannot be completed and need not be.
+   */
+  completeOrder?(access: PlatformAccess, order: Order): Promise<Result<Order, string | PlatformBusy>>;
   /** Records the scopes the app now holds for the shop (so the next opening of the app asks again if they fall short). */
   accessScopesChanged?(access: PlatformAccess, scopes: readonly string[]): Promise<void>;
   /** Asks the platform where the order's customer came from and whether they ordered before. */
