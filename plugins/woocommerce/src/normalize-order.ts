@@ -12,6 +12,8 @@ import {
 import { decodeHTML } from 'entities';
 import { type WooLineItem, type WooOrder, WooOrderSchema } from './order-payload.ts';
 
+/** The CartRelay plugin keeps the landing address that carried a click id (path and query) under this meta key. */
+const CARTRELAY_LANDING_KEY = '_cartrelay_landing';
 /** Order Attribution (WooCommerce 8.5+) keeps the URL where the visit began under this meta key. */
 const SESSION_ENTRY_KEY = '_wc_order_attribution_session_entry';
 const ATTRIBUTION_USER_AGENT_KEY = '_wc_order_attribution_user_agent';
@@ -34,7 +36,8 @@ export function normalizeWooOrder(payload: unknown): Result<Order, PayloadError>
     lineItems: order.line_items.map((line) => lineItem(line, order.currency)),
     refunds: (order.refunds ?? []).map((refund) => ({ id: refund.id, lines: [] })),
     discountCodes: (order.coupon_lines ?? []).map((coupon) => coupon.code),
-    landingUrl: meta.get(SESSION_ENTRY_KEY) || null,
+    // The plugin's capture first: it is the visit that carried the click id, where Order Attribution keeps the session's first page.
+    landingUrl: meta.get(CARTRELAY_LANDING_KEY) || meta.get(SESSION_ENTRY_KEY) || null,
     attributes: attributes(meta),
     capturedClickId: null,
     customer: {

@@ -85,6 +85,11 @@ describe('WooCommerce orders', () => {
     expect(fields.ClickId).toBe('EXAMPLE123');
   });
 
+  it('prefers the landing address the CartRelay plugin captured over Order Attribution’s session entry', () => {
+    const fields = fieldsOf(order({ meta_data: [...attributionMeta(), { key: '_cartrelay_landing', value: '/shop/socks?irclickid=PLUGIN1&sharedid=s1' }] }));
+    expect(fields.ClickId).toBe('PLUGIN1');
+  });
+
   it('reads coupon codes and the per-line discount as subtotal − total', () => {
     const config = aConfig({ promoCodes: [{ match: 'exact', code: 'JANE20', partnerId: '555001' }] });
     const fields = fieldsOf(

@@ -16,6 +16,17 @@ describe('WooCommerce webhook receiver', () => {
     expect(identity).toMatchObject({ ok: true, value: { kind: 'delivery', shopKey: 'https://shop.example', topic: 'order.updated' } });
   });
 
+  it('tells apart two changes sent within one second, which share WooCommerce’s delivery id, but not a repeat', () => {
+    const second = woocommerceWebhookRequest({ site: 'https://shop.example/', topic: 'order.updated', body: '{"id":727,"status":"completed"}', secret: 's3cret' });
+    const sameId = { ...second, headers: { ...second.headers, 'x-wc-webhook-delivery-id': request.headers['x-wc-webhook-delivery-id']! } };
+    const idOf = (r: typeof request) => {
+      const identity = woocommerceWebhooks.identify(raw(r));
+      return identity.ok && identity.value.kind === 'delivery' ? identity.value.deliveryId : null;
+    };
+    expect(idOf(sameId)).not.toBe(idOf(request));
+    expect(idOf({ ...request })).toBe(idOf(request));
+  });
+
   it('verifies the signature with the shop’s webhook secret', () => {
     expect(woocommerceWebhooks.verify(raw(request), { appSecret: null, credentials: { webhookSecret: 's3cret' } }).ok).toBe(true);
     expect(woocommerceWebhooks.verify(raw(request), { appSecret: null, credentials: { webhookSecret: 'wrong' } })).toMatchObject({ ok: false, error: { status: 401 } });
