@@ -6,7 +6,9 @@
  * that it works with HPOS. The last click wins; an order keeps the first value written to it.
  *
  * A full-page cache may serve the landing page without running PHP, so every front-end page also
- * carries a tiny inline script that sets the same cookie from location (not HttpOnly then).
+ * carries a tiny inline script that sets the same cookie from location. The cookie is not HttpOnly:
+ * the script must be able to replace it for the last click to win on a cached page, and it holds
+ * only an address the visitor came through.
  *
  * @package CartRelay_For_WooCommerce
  */
@@ -74,7 +76,7 @@ final class CartRelay_Click_Capture {
 				'path'     => self::cookie_path(),
 				'domain'   => defined( 'COOKIE_DOMAIN' ) && COOKIE_DOMAIN ? COOKIE_DOMAIN : '',
 				'secure'   => is_ssl(),
-				'httponly' => true,
+				'httponly' => false,
 				'samesite' => 'Lax',
 			)
 		);
