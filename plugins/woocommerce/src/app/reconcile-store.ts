@@ -30,7 +30,9 @@ export async function reconcileStore(
   let newest: string | null = null;
   for (const status of ['any', 'trash'] as const) {
     for (let page = 1; ; page++) {
-      const params = { modified_after: wooDate(run.since), modified_before: wooDate(run.until), dates_are_gmt: true, status, orderby: 'id', order: 'asc', per_page: PAGE_SIZE, page };
+      // WooCommerce compares whole seconds, strictly: the window reaches a second further each way, so an
+      // order changed in the cursor's second, or the run's, is read (a state read twice is stored once).
+      const params = { modified_after: wooDate(run.since, -1), modified_before: wooDate(run.until, +1), dates_are_gmt: true, status, orderby: 'id', order: 'asc', per_page: PAGE_SIZE, page };
       const answer = await api.request(store, 'get', 'orders', { params });
       if (!answer.ok) throw new Error(`the orders of ${store.siteUrl} could not be listed: ${answer.error.message}`);
       const listed = z.array(ListedOrderSchema).safeParse(answer.value.body);
@@ -52,7 +54,8 @@ export async function reconcileStore(
   return { orders, cursor: newest };
 }
 
-/** WooCommerce reads RFC 3339 dates; whole seconds keep every version happy. */
-function wooDate(iso: string): string {
-  return `${iso.replace(/\.\d+/, '').replace(/Z$/, '')}Z`;
+/** An RFC 3339 date in whole seconds (which every WooCommerce version reads), moved by `seconds`. */
+function wooDate(iso: string, seconds: number): string {
+  const at = Math.floor(Date.parse(iso) / 1000) + seconds;
+  return new Date(at * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
 }

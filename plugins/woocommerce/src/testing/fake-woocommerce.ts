@@ -42,6 +42,8 @@ export interface FakeWooCommerceOptions {
   readonly basicAuthOverHttp?: boolean;
   /** `is_ssl()` (default: the site URL is https): the scheme of the URL OAuth signatures are checked against. */
   readonly isSsl?: boolean;
+  /** Whether the CartRelay WordPress plugin is active, with its `wc-cartrelay/v1/connection` route (default true). */
+  readonly cartrelayPlugin?: boolean;
   /** The `woocommerce_max_webhook_delivery_failures` filter (default 5). */
   readonly maxDeliveryFailures?: number;
   /** Delivery timeout (WooCommerce: 60 s). */
@@ -92,10 +94,20 @@ export interface CallbackPost {
 
 export type FakeWebhook = WcWebhookJson & { readonly secret: string; readonly failure_count: number; readonly pending_delivery: boolean };
 
+/** What CartRelay told the CartRelay plugin over its route (PUT /wp-json/wc-cartrelay/v1/connection). */
+export interface PluginConnection {
+  readonly linkSecret: string;
+  readonly clickIdParam: string;
+  readonly keyId: number;
+  readonly appUrl: string;
+}
+
 export interface FakeWooCommerce {
   /** The site URL, without a trailing slash. */
   readonly url: string;
   close(): Promise<void>;
+  /** What the CartRelay plugin was last told; null before, or after a DELETE. */
+  readonly pluginConnection: PluginConnection | null;
 
   /** Approves an authorize URL as the merchant's click on Approve does. */
   approve(authorizeUrl: string): Promise<ApproveResult>;
@@ -228,8 +240,12 @@ export async function startFakeWooCommerce(options: FakeWooCommerceOptions = {})
   const restBase = `${siteUrl}/wp-json/wc/v3`;
   const ctx = (): RenderContext => ({ restBase, offsetMinutes, siteUrl, wcVersion, refunds });
 
+  let pluginConnection: PluginConnection | null = null;
   const fake: FakeWooCommerce & { receiverDown: boolean } = {
     url: siteUrl,
+    get pluginConnection() {
+      return pluginConnection;
+    },
     receiverDown: false,
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -1038,6 +1054,23 @@ ${permissions.map((p) => `\t<li>${escapeHtml(p)}</li>`).join('\n')}
     return `${month} ${String(d.getUTCDate()).padStart(2, '0')}, ${d.getUTCFullYear()} @ ${String(hours).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')} ${d.getUTCHours() < 12 ? 'AM' : 'PM'}`;
   }
 
+  /** The CartRelay plugin's own route (class-cartrelay-connection-route.php), as a user with manage_woocommerce reaches it. */
+  function pluginRoute(res: ServerResponse, method: string, params: Params, authenticated: boolean): void {
+    const { linkSecret, clickIdParam, keyId, appUrl } = params;
+    if (!authenticated) sendRestError(res, new RestError(401, 'rest_forbidden', 'Sorry, you are not allowed to do that.'));
+    else if (method === 'GET') sendJson(res, 200, { connected: pluginConnection !== null, clickIdParam: pluginConnection?.clickIdParam ?? 'irclickid' });
+    else if (method === 'DELETE') {
+      pluginConnection = null;
+      sendJson(res, 200, { connected: false });
+    } else if (method !== 'PUT') sendRestError(res, new RestError(404, 'rest_no_route', 'No route was found matching the URL and request method.'));
+    else if (typeof linkSecret !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(linkSecret) || typeof clickIdParam !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(clickIdParam) || typeof keyId !== 'number' || typeof appUrl !== 'string') {
+      sendRestError(res, new RestError(400, 'cartrelay_invalid_connection', 'The connection is not valid.'));
+    } else {
+      pluginConnection = { linkSecret, clickIdParam, keyId, appUrl };
+      sendJson(res, 200, { connected: true });
+    }
+  }
+
   async function handleRest(req: IncomingMessage, res: ServerResponse, route: string, path: string, get: PhpArray, body: Buffer): Promise<void> {
     const contentType = (req.headers['content-type'] ?? '').toLowerCase();
     let method = (req.method ?? 'GET').toUpperCase();
@@ -1063,6 +1096,10 @@ ${permissions.map((p) => `\t<li>${escapeHtml(p)}</li>`).join('\n')}
     }
     const override = req.headers['x-http-method-override'] ?? (typeof params._method === 'string' ? params._method : undefined);
     if (method === 'POST' && typeof override === 'string' && override) method = override.toUpperCase();
+    if (route === 'wc-cartrelay/v1/connection' && (options.cartrelayPlugin ?? true)) {
+      pluginRoute(res, method, params, auth.key !== null && auth.key !== undefined);
+      return;
+    }
     const relative = route.replace(/^wc\/v3\//, '');
     for (const candidate of routes) {
       if (!route.startsWith('wc/v3/') || !candidate.methods.includes(method)) continue;
