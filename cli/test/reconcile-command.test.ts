@@ -1,10 +1,11 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeBigCommerce, startFakeBigCommerce } from '@cartrelay/bigcommerce/fake-api';
 import { type FakeShopify, startFakeShopify } from '@cartrelay/shopify/fake-shopify';
+import { type FakeWooCommerce, startFakeWooCommerce } from '@cartrelay/woocommerce/fake-api';
 import { reconcileCommand } from '../src/commands/reconcile.ts';
 import type { Io } from '../src/io.ts';
 import { main } from '../src/main.ts';
@@ -172,5 +173,71 @@ describe('cartrelay reconcile --platform bigcommerce', () => {
   it('says so when BigCommerce refuses the store’s token', async () => {
     fake.revokeToken(STORE);
     expect(await run(reconcileCommand, ['--platform', 'bigcommerce', '--shop', STORE, '--since', '2020-01-01'])).toMatchObject({ code: 1, stderr: expect.stringContaining('HTTP 401') });
+  });
+});
+
+describe('cartrelay reconcile --platform woocommerce', () => {
+  let fake: FakeWooCommerce;
+  let env: Record<string, string>;
+  let keyId: number;
+
+  const run = async (command: (args: string[], io: Io) => Promise<number>, args: string[]) => {
+    const out = { stdout: '', stderr: '' };
+    const io: Io = {
+      stdout: (t) => {
+        out.stdout += t;
+      },
+      stderr: (t) => {
+        out.stderr += t;
+      },
+      readStdin: async () => '',
+      now: () => new Date(),
+      env,
+      untilSignal: () => new Promise<void>(() => undefined),
+    };
+    const code = await command(args, io).catch((error: Error) => {
+      out.stderr += error.message;
+      return 2;
+    });
+    return { code, ...out };
+  };
+
+  beforeAll(async () => {
+    fake = await startFakeWooCommerce({ strictlyIncreasingTimes: false });
+    const dataDir = await mkdtemp(join(tmpdir(), 'cartrelay-reconcile-woo-'));
+    env = { CARTRELAY_DATA_DIR: dataDir, WOOCOMMERCE_APP_URL: 'https://app.example.com' };
+    const key = fake.createKey('read_write');
+    keyId = key.key_id;
+    const credentials = join(dataDir, 'woo-credentials.json');
+    await writeFile(credentials, JSON.stringify({ webhookSecret: 'woo-secret', consumerKey: key.consumer_key, consumerSecret: key.consumer_secret }));
+    const added = await run(main, ['shops', 'add', '--platform', 'woocommerce', '--shop', fake.url, '--credentials', credentials, '--impact-account-sid', 'IR1', '--impact-auth-token', 't', '--config', join(root, 'examples/tracking.json')]);
+    expect(added).toMatchObject({ code: 0 });
+  });
+  afterAll(() => fake.close());
+
+  it('reads the store’s orders modified since the date, and those moved to the trash, into the inbox, once, with progress lines', async () => {
+    const line = [{ sku: 'SOCK', quantity: 1, price: '10.00' }];
+    const kept = [await fake.createOrder({ lineItems: line }), await fake.createOrder({ lineItems: line })];
+    const trashed = await fake.createOrder({ lineItems: line });
+    await fake.trashOrder(trashed.id);
+    const first = await run(reconcileCommand, ['--platform', 'woocommerce', '--shop', fake.url, '--since', '2020-01-01']);
+    expect(first).toMatchObject({ code: 0, stdout: expect.stringMatching(/^orders seen 3, new 3 \(already known 0\); next run: --since /) });
+    expect(first.stderr).toContain(`reconcile ${fake.url}: page 1, 2 orders`);
+    expect((await run(reconcileCommand, ['--platform', 'woocommerce', '--shop', fake.url, '--since', '2020-01-01'])).stdout).toMatch(/^orders seen 3, new 0 /);
+
+    const { store, close } = await openRuntime(parseEnv(env), () => undefined);
+    try {
+      const rows = await store.claimWebhooks(10, 1000, Date.now());
+      expect(rows.map((row) => [row.topic, JSON.parse(row.body).id]).sort()).toEqual(
+        [...kept.map((order) => ['order.reconciled', order.id]), ['order.deleted', trashed.id]].sort(),
+      );
+    } finally {
+      await close();
+    }
+  });
+
+  it('says so when the store refuses its key', async () => {
+    fake.revokeKey(keyId);
+    expect(await run(reconcileCommand, ['--platform', 'woocommerce', '--shop', fake.url, '--since', '2020-01-01'])).toMatchObject({ code: 1, stderr: expect.stringContaining('401') });
   });
 });
