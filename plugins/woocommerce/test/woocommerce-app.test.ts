@@ -242,6 +242,26 @@ describe('the WooCommerce app in the relay', () => {
       await until(() => conversion(first.number)!.modifications.length > 0, 'the modification');
       expect(conversion(first.number)!.modifications).toEqual([expect.objectContaining({ OrderId: String(first.number), Reason: 'ORDER_UPDATE' })]);
       expect(conversion(first.number)!.items).toEqual({ SOCK: 1, CAP: 1 });
+
+      // The rest refunded: WooCommerce marks the order refunded, and the conversion is reversed.
+      const capLine = first.line_items.find((line: { sku: string }) => line.sku === 'CAP')!;
+      await woo.refundOrder(first.id, { lines: [{ lineItemId: sockLine.id, quantity: 1 }, { lineItemId: capLine.id, quantity: 1 }] });
+      await woo.settled();
+      expect(woo.order(first.id)!.status).toBe('refunded');
+      await until(() => conversion(first.number)!.state === 'REVERSED', 'the reversal');
+    });
+
+    it('reverses a converted order that is cancelled, and one moved to the trash', async () => {
+      await connect();
+      await setUp();
+      await configure();
+      const [cancelled, trashed] = [await aPaidOrder(), await aPaidOrder()];
+      await woo.settled();
+      await until(() => Boolean(conversion(cancelled.number) && conversion(trashed.number)), 'both conversions');
+      await woo.updateOrder(cancelled.id, { status: 'cancelled' });
+      await woo.trashOrder(trashed.id);
+      await woo.settled();
+      await until(() => conversion(cancelled.number)!.state === 'REVERSED' && conversion(trashed.number)!.state === 'REVERSED', 'both reversals');
     });
   });
 
