@@ -157,6 +157,10 @@ describe('the WooCommerce app in the relay', () => {
       const session = /#session=(.+)$/.exec(landed.headers.get('location')!)![1]!;
       const me = await fetch(`${appUrl}/woocommerce/api/admin/shop`, { headers: { authorization: `Bearer ${session}` } });
       expect(me.status).toBe(200);
+      // Once: the return address in the browser's history signs nobody in.
+      const again = await fetch(approved.redirectTo!, { redirect: 'manual' });
+      expect(again.status).toBe(200);
+      expect(await again.text()).toContain('Open CartRelay from your WordPress admin');
       expect(await store.readCursor(shop.id, 'woocommerce.reconcile')).not.toBeNull();
     });
 

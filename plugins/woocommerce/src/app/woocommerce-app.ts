@@ -211,9 +211,14 @@ export function createWooCommerceApp(options: WooCommerceAppOptions): WooCommerc
     const settings = { href: `${state.value.site}/wp-admin/admin.php?page=cartrelay`, text: 'Back to the CartRelay settings in WordPress' };
     if (req.query.success !== '1') return page(res, 200, 'You did not approve CartRelay’s access: nothing was connected.', settings);
     const shop = await shops.find(PLATFORM, state.value.site, now());
-    if (!shop?.active || !saved(shop)?.usedStates?.some((used) => used.nonce === state.value.nonce)) {
+    const credentials = saved(shop);
+    if (!shop?.active || !credentials || !wasUsed(credentials, state.value.nonce)) {
       return page(res, 502, 'WooCommerce did not hand CartRelay the store’s key: connect again from the plugin’s settings page.', settings);
     }
+    // The return address signs the merchant in once: from the browser's history it opens nothing.
+    const returned = `connected:${state.value.nonce}`;
+    const opened = wasUsed(credentials, returned) ? 'in use' : await onceOnly(returned, () => shops.saveCredentials(shop, { ...credentials, usedStates: withUsed(credentials, returned, state.value.exp) }, now()));
+    if (opened === 'in use') return page(res, 200, 'The store is connected. Open CartRelay from your WordPress admin.', settings);
     openAdmin(res, shop.shopKey, 'connect');
   });
 
