@@ -9,11 +9,13 @@ import type { CustomerDataExport } from '../privacy/personal-data.ts';
  * page validates with these very schemas as the merchant types.
  *
  *   GET  /api/admin/shop                      → AdminShop
- *   PUT  /api/admin/connection                ConnectionInput → AdminShop
+ *   PUT  /api/admin/connection                ConnectionInput → ConnectionSaved (tested with impact.com first: refused → 400, nothing saved)
  *   POST /api/admin/connection/test           ConnectionTestInput → ConnectionTestResult
  *   PUT  /api/admin/config                    TrackingConfig (input form) → AdminShop
  *   POST /api/admin/test-action               (no body) → TestActionResult
- *   GET  /api/admin/actions?limit=50          → { actions: AdminAction[] }
+ *   GET  /api/admin/home                      → AdminHome (checklist, health, attribution per day, alerts)
+ *   GET  /api/admin/actions?limit=50&before=<cursor>&q=<search>
+ *                                             → AdminActionsPage (newest first; `q` finds an order number, code or click id)
  *   GET  /api/admin/data-requests             → { exports: AdminDataRequest[] } (privacy-law data requests)
  *
  * Every request carries `Authorization: Bearer <token>`. Errors are AdminError with status 400
@@ -62,6 +64,15 @@ export interface AdminShop {
   readonly config: z.output<typeof TrackingConfigSchema> | null;
 }
 
+/**
+ * The connection as saved, and what impact.com said when it was tested first. `warning`: impact.com
+ * could not be reached, so the credentials were saved untested.
+ */
+export interface ConnectionSaved extends AdminShop {
+  readonly connectionCheck: ConnectionTestResult;
+  readonly warning?: string;
+}
+
 export interface TestActionResult {
   /** The test conversion's OrderId at impact.com. */
   readonly orderId: string;
@@ -83,9 +94,35 @@ export interface AdminDelivery {
   readonly dueAt: string | null;
 }
 
+/** How an order was attributed: by a click id (and where it was found), by a partner's promo code, or not at all. */
+export type AdminAttribution =
+  | { readonly by: 'click_id'; readonly clickId: string; readonly source: AdminClickSource }
+  | { readonly by: 'code'; readonly code: string }
+  | { readonly by: 'none' };
+
+/**
+ * Where a click id came from: the order's landing URL or attributes, the platform's storefront capture
+ * (Shopify's pixel, BigCommerce's script, WooCommerce's plugin), or Shopify's customer journey.
+ */
+export type AdminClickSource = 'landing_url' | 'storefront' | 'customer_journey';
+
 export interface AdminAction {
   /** An order of the store, or a test action the merchant sent (then platformOrderId is its OrderId). */
   readonly source: 'order' | 'test_action';
+  /** When the order was placed (ISO-8601); a test action: when it was sent. */
+  readonly placedAt: string;
+  /** The sale amount sent (Σ ItemSubTotal − OrderDiscount) with its currency, e.g. "42.50 USD"; null when nothing was sent. */
+  readonly amount: { readonly value: string; readonly currency: string } | null;
+  /** The partner credited: MediaPartnerId when a code named one; with a click id impact.com knows the partner, CartRelay does not. */
+  readonly partner: { readonly id: string; readonly name: string | null } | null;
+  readonly attribution: AdminAttribution;
+  /**
+   * Where the order stands in words the page shows as they are: "Sent", "Accepted by impact.com",
+   * "Rejected by impact.com", "Waiting for its click id", "Not sent: no partner", "Reversed", …
+   */
+  readonly statusText: string;
+  /** An order held for a click id a storefront may still report: when it goes without one (ISO-8601). */
+  readonly waitingUntil: string | null;
   readonly platformOrderId: string;
   /** The number the merchant knows the order by ("1001" for Shopify's #1001); null for a test action. */
   readonly orderNumber: string | null;
@@ -96,8 +133,67 @@ export interface AdminAction {
   readonly deliveries: readonly AdminDelivery[];
   /** A click id that arrived after the conversion was sent (it cannot change a sent conversion). */
   readonly lateClickId: { readonly clickId: string; readonly source: string; readonly capturedAt: string } | null;
-  /** Why the order was or was not converted, one decision per line. */
+  /** Why the order was or was not converted, one decision per line, in the page's words ("code STAFF50 is excluded by promo mapping 3"). */
   readonly explain: readonly string[];
+}
+
+export interface AdminActionsPage {
+  readonly actions: readonly AdminAction[];
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+/** A period's figures on Home. */
+export interface AdminPeriodStats {
+  readonly days: 7 | 30;
+  /** Orders received in the period (test actions not counted). */
+  readonly orders: number;
+  readonly conversionsSent: number;
+  /** Conversions impact.com accepted (its submission complete without errors). */
+  readonly accepted: number;
+  /** Conversions impact.com rejected or that could not be delivered. */
+  readonly failing: number;
+  /** Orders by how they were attributed; `clickIdBySource` splits `clickId`. */
+  readonly attributed: {
+    readonly clickId: number;
+    readonly clickIdBySource: Readonly<Record<AdminClickSource, number>>;
+    readonly code: number;
+    readonly none: number;
+  };
+}
+
+/** One day of the attribution chart (the shop's time zone is not known: UTC days). */
+export interface AdminDailyAttribution {
+  /** YYYY-MM-DD (UTC). */
+  readonly date: string;
+  readonly clickId: number;
+  readonly code: number;
+  readonly none: number;
+}
+
+export type AdminAlert =
+  /** impact.com refused the shop's credentials or contract (401/403, CONTRACT_NOT_FOUND…) on its latest deliveries. */
+  | { readonly kind: 'impact_rejected'; readonly message: string; readonly since: string }
+  /** The share of orders attributed by click id fell well below its own recent level: click capture may be broken. */
+  | { readonly kind: 'click_share_drop'; readonly message: string; readonly recentShare: number; readonly usualShare: number };
+
+export interface AdminHome {
+  /** The set-up steps; Home shows the checklist until every one is done. */
+  readonly checklist: {
+    readonly connected: boolean;
+    readonly programSet: boolean;
+    /** At least one promo mapping, or a click id seen on an order. */
+    readonly attributionReady: boolean;
+    /** A test action's conversion was accepted by impact.com. */
+    readonly testActionSeen: boolean;
+  };
+  readonly lastWebhook: { readonly topic: string; readonly receivedAt: string } | null;
+  /** The platform's click capture ("Shopify pixel", "BigCommerce storefront scripts", "WooCommerce plugin") and whether it is active; null when the platform has none. */
+  readonly clickCapture: { readonly label: string; readonly active: boolean; readonly detail: string } | null;
+  readonly periods: readonly [AdminPeriodStats, AdminPeriodStats];
+  /** The last 30 days, oldest first, every day present. */
+  readonly daily: readonly AdminDailyAttribution[];
+  readonly alerts: readonly AdminAlert[];
 }
 
 /**
