@@ -1,5 +1,6 @@
-import type { DeliveryListing } from '../delivery/outbox.ts';
+import type { DeliveryListing, DeliveryStatus } from '../delivery/outbox.ts';
 import type { OrderFilter, OrderListing } from '../ledger/order-listing.ts';
+import type { Order } from '../order/order.ts';
 
 /**
  * What the admin page, the command and the health endpoints read: the ledger's orders, their
@@ -12,6 +13,40 @@ export interface RelayQueries {
   orderStatus(shopId: number, platformOrderId: string): Promise<OrderListing['status'] | null>;
   listDeliveries(shopId: number, filter: { readonly orderRef?: number | null; readonly since?: number }): Promise<DeliveryListing[]>;
   queueDepth(): Promise<QueueDepth>;
+  /** The newest webhook stored for the shop (processed ones go after the retention period); null when none is kept. */
+  lastWebhook(shopId: number): Promise<{ readonly topic: string; readonly receivedAt: number } | null>;
+  /** The shop's orders first seen at or after `since`, oldest first, each with its latest conversion's attribution: Home's figures. */
+  listOrderAttribution(shopId: number, since: number): Promise<OrderAttributionRow[]>;
+  /** The shop's delivery attempts at or after `since`, newest first, at most `limit`, with impact.com's answers: Home's alerts. */
+  listImpactAnswers(shopId: number, since: number, limit: number): Promise<ImpactAnswerRow[]>;
+}
+
+/** An order and what its conversion carried: how it was attributed, and how impact.com took it. */
+export interface OrderAttributionRow {
+  readonly orderRef: number;
+  /** When the ledger first saw the order (epoch ms). */
+  readonly createdAt: number;
+  /** Where the order's click id can have come from, as the ledger keeps it; null while only a refund arrived. */
+  readonly order: Pick<Order, 'landingUrl' | 'attributes' | 'capturedClickId' | 'capturedClickSource'> | null;
+  /** The order's latest conversion; null when none was planned (not paid, no partner…). */
+  readonly conversion: {
+    readonly status: DeliveryStatus;
+    readonly submissionStatus: string | null;
+    readonly submissionErrors: readonly unknown[] | null;
+    readonly clickId: string | null;
+    readonly mediaPartnerId: string | null;
+    readonly orderPromoCode: string | null;
+  } | null;
+}
+
+/** One delivery attempt and its delivery's submission result: what impact.com made of the shop's credentials and contract. */
+export interface ImpactAnswerRow {
+  readonly deliveryId: number;
+  readonly attemptedAt: number;
+  /** null: no HTTP answer (a network error, a timeout). */
+  readonly httpStatus: number | null;
+  readonly submissionStatus: string | null;
+  readonly submissionErrors: readonly unknown[] | null;
 }
 
 /** Work waiting: webhooks to process, deliveries to send, and dead-lettered deliveries. */

@@ -5,7 +5,7 @@ import type { OrderEvent } from '../ledger/order-lifecycle.ts';
 import type { ShopRecords } from '../shops/shop-records.ts';
 import type { RelayQueries } from '../store/relay-queries.ts';
 import type { WebhookInbox } from '../webhooks/inbox.ts';
-import { NOW, aSale, aWebhook, addTestShop, applyTestEvent } from './store-fixtures.ts';
+import { NOW, aSale, aWebhook, addTestShop, applyTestEvent, recordTestAttempt } from './store-fixtures.ts';
 
 type QueriesBatteryStore = RelayQueries & OrderLedger & DeliveryOutbox & WebhookInbox & ShopRecords & { close(): Promise<void> };
 
@@ -78,6 +78,61 @@ export function describeQueriesContract(name: string, open: () => Promise<Querie
       const [dead] = await store.claimDeliveries(1, 1000, now);
       await store.recordDeliveryOutcomes([{ id: dead!.id, outcome: { status: 'dead', error: 'x' }, attempt: { attemptedAt: now, durationMs: 1, httpStatus: 500, detail: '' } }]);
       expect(await store.queueDepth()).toEqual({ webhooks: 2, deliveries: 1, dead: 1 });
+    });
+
+    it('names a shop’s newest webhook, null before any', async () => {
+      const shop = await addShop();
+      const other = await addShop('shop-2.myshopify.com');
+      expect(await store.lastWebhook(shop.id)).toBeNull();
+      await store.insertWebhooks([aWebhook(shop.id, 'e1', { topic: 'orders/create', receivedAt: now + 2 }), aWebhook(shop.id, 'e2', { topic: 'orders/paid', receivedAt: now + 1 })]);
+      await store.insertWebhooks([aWebhook(other.id, 'e3', { topic: 'refunds/create', receivedAt: now + 9 })]);
+      expect(await store.lastWebhook(shop.id)).toEqual({ topic: 'orders/create', receivedAt: now + 2 });
+    });
+
+    it('lists each order since a time with what its latest conversion carried and where its click id can come from', async () => {
+      const shop = await addShop();
+      const other = await addShop('shop-2.myshopify.com');
+      await apply(shop.id, order('P1', { landingUrl: '/?irclickid=LANDING1&utm_source=x' }), 'P1');
+      await apply(shop.id, order('P2', { landingUrl: null }), 'P2');
+      await apply(shop.id, order('P3', { landingUrl: null, capturedClickId: 'PIXEL3', capturedClickSource: 'pixel' }), 'P3');
+      await apply(other.id, order('P4'), 'P4');
+      const rows = await store.listOrderAttribution(shop.id, now);
+      expect(rows.map((r) => [r.createdAt, r.order?.landingUrl ?? null, r.order?.capturedClickSource ?? null, r.conversion?.clickId ?? null, r.conversion?.status ?? null])).toEqual([
+        [now, '/?irclickid=LANDING1', null, 'LANDING1', 'pending'],
+        // No click id and no code: nothing was planned.
+        [now, null, null, null, null],
+        [now, null, 'pixel', 'PIXEL3', 'pending'],
+      ]);
+      expect(rows[0]!.conversion).toMatchObject({ mediaPartnerId: null, orderPromoCode: null, submissionStatus: null, submissionErrors: null });
+      const [first] = await store.claimDeliveries(1, 1000, now);
+      await recordTestAttempt(store, first!.id, { status: 'done', queuedUri: '/q/1', checkAt: now }, { attemptedAt: now, durationMs: 1, httpStatus: 200, detail: 'QUEUED' });
+      await store.recordSubmissionCheck(first!.id, { status: 'error', errors: [{ code: 'CONTRACT_NOT_FOUND' }] });
+      expect((await store.listOrderAttribution(shop.id, now))[0]!.conversion).toMatchObject({ status: 'done', submissionStatus: 'error', submissionErrors: [{ code: 'CONTRACT_NOT_FOUND' }] });
+      expect(await store.listOrderAttribution(shop.id, now + 1)).toEqual([]);
+    });
+
+    it('lists a shop’s delivery attempts since a time, newest first, with the submission each delivery ended in', async () => {
+      const shop = await addShop();
+      const other = await addShop('shop-2.myshopify.com');
+      await apply(shop.id, order('P1'), 'P1');
+      await apply(other.id, order('P1'), 'P1');
+      const claimed = await store.claimDeliveries(10, 1000, now);
+      const mine = claimed.find((d) => d.shopId === shop.id)!;
+      const theirs = claimed.find((d) => d.shopId === other.id)!;
+      await recordTestAttempt(store, mine.id, { status: 'retry', availableAt: now, error: 'HTTP 401' }, { attemptedAt: now + 1, durationMs: 1, httpStatus: 401, detail: '' });
+      await recordTestAttempt(store, theirs.id, { status: 'retry', availableAt: now, error: 'HTTP 401' }, { attemptedAt: now + 2, durationMs: 1, httpStatus: 401, detail: '' });
+      const [again] = await store.claimDeliveries(10, 1000, now + 3);
+      await recordTestAttempt(store, mine.id, { status: 'retry', availableAt: now, error: 'timeout' }, { attemptedAt: now + 3, durationMs: 1, httpStatus: null, detail: '' });
+      expect(again?.id).toBe(mine.id);
+      await store.claimDeliveries(10, 1000, now + 4);
+      await recordTestAttempt(store, mine.id, { status: 'done', queuedUri: '/q/1', checkAt: now }, { attemptedAt: now + 4, durationMs: 1, httpStatus: 200, detail: 'QUEUED' });
+      await store.recordSubmissionCheck(mine.id, { status: 'complete' });
+      expect(await store.listImpactAnswers(shop.id, now, 10)).toEqual([
+        { deliveryId: mine.id, attemptedAt: now + 4, httpStatus: 200, submissionStatus: 'complete', submissionErrors: null },
+        { deliveryId: mine.id, attemptedAt: now + 3, httpStatus: null, submissionStatus: 'complete', submissionErrors: null },
+        { deliveryId: mine.id, attemptedAt: now + 1, httpStatus: 401, submissionStatus: 'complete', submissionErrors: null },
+      ]);
+      expect((await store.listImpactAnswers(shop.id, now + 2, 1)).map((a) => a.attemptedAt)).toEqual([now + 4]);
     });
   });
 }

@@ -1,7 +1,9 @@
 import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { DeliveryListing } from '../../delivery/outbox.ts';
 import type { OrderListing } from '../../ledger/order-listing.ts';
-import type { RelayQueries } from '../relay-queries.ts';
+import type { LedgerEntry } from '../../ledger/order-lifecycle.ts';
+import type { ConversionFields } from '../../mapping/conversion.ts';
+import type { OrderAttributionRow, RelayQueries } from '../relay-queries.ts';
 import { toDelivery } from './outbox-sql.ts';
 import type { SqlDriver, SqlRow, SqlValue } from './sql-driver.ts';
 import { json, marks, numberOrNull, openedJson, orderOfEntry, stringOrNull } from './sql-values.ts';
@@ -63,6 +65,56 @@ export function createQueriesSql(driver: SqlDriver, box: SecretBox): RelayQuerie
            (SELECT COUNT(*) FROM deliveries WHERE status = 'dead') AS dead`,
       );
       return { webhooks: Number(row?.webhooks ?? 0), deliveries: Number(row?.deliveries ?? 0), dead: Number(row?.dead ?? 0) };
+    },
+
+    async lastWebhook(shopId) {
+      const [row] = await driver.query('SELECT topic, received_at FROM webhooks WHERE shop_id = ? ORDER BY received_at DESC, id DESC LIMIT 1', [shopId]);
+      return row ? { topic: String(row.topic), receivedAt: Number(row.received_at) } : null;
+    },
+
+    async listOrderAttribution(shopId, since) {
+      // Each order's latest conversion, found through deliveries_order (order_ref, id).
+      const rows = await driver.query(
+        `SELECT o.id, o.created_at, o.entry_json, d.status, d.submission_status, d.submission_errors_json, p.fields_json
+         FROM orders o
+         LEFT JOIN deliveries d ON d.id = (SELECT MAX(c.id) FROM deliveries c WHERE c.order_ref = o.id AND c.kind = 'conversion')
+         LEFT JOIN delivery_payloads p ON p.delivery_id = d.id
+         WHERE o.shop_id = ? AND o.created_at >= ? ORDER BY o.created_at, o.id`,
+        [shopId, since],
+      );
+      return rows.map((row): OrderAttributionRow => {
+        const order = json<LedgerEntry | null>(row.entry_json, null)?.order ?? null;
+        const fields = row.status === null || row.status === undefined ? null : openedJson<ConversionFields>(box, row.fields_json, {});
+        return {
+          orderRef: Number(row.id),
+          createdAt: Number(row.created_at),
+          order: order && { landingUrl: order.landingUrl, attributes: order.attributes, capturedClickId: order.capturedClickId ?? null, capturedClickSource: order.capturedClickSource ?? null },
+          conversion: fields && {
+            status: String(row.status) as DeliveryListing['status'],
+            submissionStatus: stringOrNull(row.submission_status),
+            submissionErrors: row.submission_errors_json ? json<unknown[]>(row.submission_errors_json, []) : null,
+            clickId: fields.ClickId ?? null,
+            mediaPartnerId: fields.MediaPartnerId ?? null,
+            orderPromoCode: fields.OrderPromoCode ?? null,
+          },
+        };
+      });
+    },
+
+    async listImpactAnswers(shopId, since, limit) {
+      const rows = await driver.query(
+        `SELECT a.delivery_id, a.attempted_at, a.http_status, d.submission_status, d.submission_errors_json
+         FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+         WHERE d.shop_id = ? AND a.attempted_at >= ? ORDER BY a.attempted_at DESC, a.id DESC LIMIT ?`,
+        [shopId, since, limit],
+      );
+      return rows.map((row) => ({
+        deliveryId: Number(row.delivery_id),
+        attemptedAt: Number(row.attempted_at),
+        httpStatus: numberOrNull(row.http_status),
+        submissionStatus: stringOrNull(row.submission_status),
+        submissionErrors: row.submission_errors_json ? json<unknown[]>(row.submission_errors_json, []) : null,
+      }));
     },
   };
 }
