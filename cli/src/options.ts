@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { didYouMean } from './did-you-mean.ts';
 import { UsageError } from './io.ts';
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; required?: boolean }>;
@@ -20,6 +21,9 @@ export function parseOptions<S extends OptionSpec>(
       options: Object.fromEntries(Object.entries(spec).map(([name, { type }]) => [name, { type }])),
     });
   } catch (error) {
+    // Node's own words are long ("To specify a positional argument starting with a '-'…"): say the option, and the nearest one.
+    const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec((error as Error).message)?.[1];
+    if (unknown) throw new UsageError(`unknown option ${unknown}${didYouMean(unknown.replace(/^-+/, ''), Object.keys(spec), (name) => `--${name}`)} (${usage})`);
     throw new UsageError(`${(error as Error).message} (${usage})`);
   }
   const missing = Object.entries(spec)
@@ -28,5 +32,7 @@ export function parseOptions<S extends OptionSpec>(
   if (parsed.positionals.length < positionals.min) missing.push(positionals.name ?? 'an argument');
   if (missing.length > 0) throw new UsageError(`missing ${missing.join(', ')} (${usage})`);
   if (parsed.positionals.length > positionals.max) throw new UsageError(`unexpected ${parsed.positionals.slice(positionals.max).join(' ')} (${usage})`);
+  // Platform names are case-insensitive everywhere: `--platform Shopify` is shopify.
+  if (typeof parsed.values.platform === 'string') parsed.values.platform = parsed.values.platform.toLowerCase();
   return { values: parsed.values as Values<S>, positionals: parsed.positionals };
 }

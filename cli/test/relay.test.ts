@@ -51,6 +51,7 @@ describe('cartrelay serve', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'cartrelay-serve-'));
     env = {
       PORT: '0',
+      HOST: '127.0.0.1',
       CARTRELAY_DATA_DIR: dataDir,
       CARTRELAY_IMPACT_BASE_URL: fake.url,
       SHOPIFY_API_SECRET: SHOPIFY_SECRET,
@@ -199,13 +200,13 @@ describe('cartrelay serve', () => {
     expect(Date.parse(reversal.scheduledAt) - Date.now()).toBeGreaterThan(59 * 60_000);
     await until(() => fake.actions.has(`IRshopify|67890|${orderId}`), 'the test conversion');
     expect(fake.actions.get(`IRshopify|67890|${orderId}`)!.state).toBe('PENDING');
-    const listing = JSON.parse((await run(['actions', '--shop', 'demo-store.myshopify.com'])).stdout);
+    const listing = JSON.parse((await run(['actions', '--shop', 'demo-store.myshopify.com', '--json'])).stdout);
     const scheduled = listing.otherDeliveries.find((d: { kind: string }) => d.kind === 'reversal');
     expect(scheduled).toMatchObject({ status: 'pending', fields: { OrderId: orderId, DispositionCode: 'TEST_ACTION' } });
   });
 
   it('lists each order with its deliveries, attempts and impact.com’s answers', async () => {
-    const { stdout } = await run(['actions', '--shop', 'demo-store.myshopify.com', '--status', 'converted']);
+    const { stdout } = await run(['actions', '--shop', 'demo-store.myshopify.com', '--status', 'converted', '--json']);
     const { orders } = JSON.parse(stdout);
     const order = orders.find((o: { orderId: string }) => o.orderId === '1001');
     expect(order).toMatchObject({ platformOrderId: '820982911946154508', orderId: '1001', status: 'converted', checks: [] });

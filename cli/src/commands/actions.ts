@@ -3,9 +3,10 @@ import { parseEnv } from '../env.ts';
 import { type Io, UsageError } from '../io.ts';
 import { parseOptions } from '../options.ts';
 import { openRuntime } from '../runtime.ts';
+import { actionsTable } from './actions-table.ts';
 import { resolveShop } from './shops.ts';
 
-const USAGE = 'usage: cartrelay actions --shop <shop> [--platform <platform>] [--since <ISO date>] [--status <converted|reversed|none>] [--limit <n>]';
+export const ACTIONS_USAGE = 'usage: cartrelay actions --shop <shop> [--platform <platform>] [--since <ISO date>] [--status <converted|reversed|none>] [--limit <n>] [--json]';
 
 /**
  * Lists each order's conversion, its fields, every attempt and impact.com's answer, with integrity
@@ -14,8 +15,8 @@ const USAGE = 'usage: cartrelay actions --shop <shop> [--platform <platform>] [-
 export async function actionsCommand(args: string[], io: Io): Promise<number> {
   const { values } = parseOptions(
     args,
-    { shop: { type: 'string', required: true }, platform: { type: 'string' }, since: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' } },
-    USAGE,
+    { shop: { type: 'string', required: true }, platform: { type: 'string' }, since: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+    ACTIONS_USAGE,
   );
   const since = values.since === undefined ? undefined : Date.parse(values.since);
   if (since !== undefined && Number.isNaN(since)) throw new UsageError(`--since: "${values.since}" is not a date such as 2026-11-01 or 2026-11-01T10:00:00Z`);
@@ -33,7 +34,10 @@ export async function actionsCommand(args: string[], io: Io): Promise<number> {
     });
     const listing = await Promise.all(orders.map((order) => describeOrder(runtime.store, shop.id, order)));
     const standalone = values.status ? [] : await runtime.store.listDeliveries(shop.id, { orderRef: null, ...(since !== undefined ? { since } : {}) });
-    io.stdout(`${JSON.stringify({ shop: shop.shopKey, orders: listing, otherDeliveries: standalone.map(describeDelivery) }, null, 2)}\n`);
+    const others = standalone.map(describeDelivery);
+    // A table for a person; --json for machines (every attempt, answer and integrity check).
+    if (!values.json) io.stdout(actionsTable(orders, listing.map((order) => order.deliveries), others));
+    else io.stdout(`${JSON.stringify({ shop: shop.shopKey, orders: listing, otherDeliveries: others }, null, 2)}\n`);
     return 0;
   } finally {
     await runtime.close();

@@ -1,7 +1,8 @@
 import { describePayloadError, describeProblems, mapOrder, parseTrackingConfig } from '@cartrelay/core';
 import { type Io, UsageError, displayName, readJsonInput } from '../io.ts';
 import { parseOptions } from '../options.ts';
-import { PLATFORMS } from '../platforms.ts';
+import { platformAdapter } from '../platforms.ts';
+import { wrongPlatformMessage } from './payload-platform.ts';
 
 export const MAP_USAGE =
   'usage: cartrelay map --platform <shopify|woocommerce|bigcommerce> --topic <webhook topic> --config <tracking.json> <payload.json | ->';
@@ -17,8 +18,7 @@ export async function mapCommand(args: string[], io: Io): Promise<number> {
     MAP_USAGE,
     { min: 1, max: 1, name: '<payload.json | ->' },
   );
-  const adapter = PLATFORMS.get(values.platform);
-  if (!adapter) throw new UsageError(`unknown platform "${values.platform}"; expected one of ${[...PLATFORMS.keys()].join(', ')}`);
+  const adapter = platformAdapter(values.platform);
 
   const config = await readTrackingConfig(values.config, io);
 
@@ -26,7 +26,7 @@ export async function mapCommand(args: string[], io: Io): Promise<number> {
   const payload = await readJsonInput(payloadPath, io);
   if (!payload.ok) throw new UsageError(payload.error);
   const order = adapter.normalizeOrder(values.topic, payload.value);
-  if (!order.ok) throw new UsageError(`${displayName(payloadPath)}: ${describePayloadError(order.error)}`);
+  if (!order.ok) throw new UsageError(`${displayName(payloadPath)}: ${wrongPlatformMessage(payload.value, values.platform) ?? describePayloadError(order.error)}`);
 
   const mapping = mapOrder(order.value, config, { now: io.now() });
   const output =

@@ -1,8 +1,9 @@
+import { type PlatformAdapter, type PlatformCredentials, createImpactClient, reconcileCursor } from '@cartrelay/core';
+import { didYouMean } from '../did-you-mean.ts';
 import { parseEnv } from '../env.ts';
-import type { PlatformAdapter, PlatformCredentials } from '@cartrelay/core';
 import { type Io, UsageError, readJsonInput } from '../io.ts';
 import { parseOptions } from '../options.ts';
-import { PLATFORMS } from '../platforms.ts';
+import { PLATFORMS, platformAdapter } from '../platforms.ts';
 import { type Runtime, openRuntime } from '../runtime.ts';
 import { readTrackingConfig } from './map.ts';
 
@@ -13,19 +14,45 @@ const ADD_USAGE =
 const CREDENTIAL_FLAGS = { 'webhook-secret': 'webhookSecret', 'access-token': 'accessToken' } as const;
 const CONFIG_SET_USAGE = 'usage: cartrelay shops config-set --shop <shop> [--platform <platform>] --config <tracking.json>';
 const CONFIG_GET_USAGE = 'usage: cartrelay shops config-get --shop <shop> [--platform <platform>]';
-export const SHOPS_USAGE = `usage: cartrelay shops <add|list|config-set|config-get> …`;
+const SET_CONNECTION_USAGE =
+  'usage: cartrelay shops set-connection --shop <shop> [--platform <platform>] --impact-account-sid <sid> --impact-auth-token <token> [--force]';
+const SHOW_USAGE = 'usage: cartrelay shops show --shop <shop> [--platform <platform>]';
+const REMOVE_USAGE = 'usage: cartrelay shops remove --shop <shop> [--platform <platform>] --yes';
+export const SHOPS_USAGE = 'usage: cartrelay shops <add|list|show|set-connection|config-set|config-get|remove> …';
 
-/** Manages shop records: the store, its tracking config and its (encrypted) credentials. */
+type ShopsHandler = (args: string[], runtime: Runtime, io: Io) => Promise<number>;
+
+const SUBCOMMANDS: Readonly<Record<string, { readonly usage: string; readonly summary: string; readonly run: ShopsHandler }>> = {
+  add: { usage: ADD_USAGE, summary: 'add a shop with its impact.com credentials, tracking config and platform credentials', run: addShop },
+  list: { usage: 'usage: cartrelay shops list', summary: 'every shop, its impact.com account and the names of the credentials it holds', run: listShops },
+  show: { usage: SHOW_USAGE, summary: 'one shop as JSON: connection, credentials (key names only), config and reconciliation cursor', run: showShop },
+  'set-connection': {
+    usage: SET_CONNECTION_USAGE,
+    summary: 'save the shop’s impact.com Account SID and Auth Token once impact.com accepts them (--force: save them when impact.com cannot be reached)',
+    run: setConnection,
+  },
+  'config-set': { usage: CONFIG_SET_USAGE, summary: 'replace the shop’s tracking config', run: setConfig },
+  'config-get': { usage: CONFIG_GET_USAGE, summary: 'print the shop’s tracking config', run: getConfig },
+  remove: { usage: REMOVE_USAGE, summary: 'delete the shop and everything held for it: ledger, queued deliveries, webhooks, captures, credentials', run: removeShop },
+};
+
+/** `cartrelay shops --help`, or one subcommand's. */
+export function shopsHelp(args: string[]): string {
+  const sub = args[0] ? SUBCOMMANDS[args[0]] : undefined;
+  if (sub) return `${sub.usage}\n\n${sub.summary}\n`;
+  return `${SHOPS_USAGE}\n\n${Object.values(SUBCOMMANDS)
+    .map((command) => `  ${command.usage.replace('usage: ', '')}\n      ${command.summary}\n`)
+    .join('')}`;
+}
+
+/** Manages shop records: the store, its impact.com connection, its tracking config and its (encrypted) credentials. */
 export async function shopsCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  const handlers: Record<string, (args: string[], runtime: Runtime, io: Io) => Promise<number>> = {
-    add: addShop,
-    list: listShops,
-    'config-set': setConfig,
-    'config-get': getConfig,
-  };
-  const handler = sub ? handlers[sub] : undefined;
-  if (!handler) throw new UsageError(`expected add, list, config-set or config-get (${SHOPS_USAGE})`);
+  const handler = sub ? SUBCOMMANDS[sub]?.run : undefined;
+  if (!handler) {
+    const names = Object.keys(SUBCOMMANDS);
+    throw new UsageError(`${sub ? `unknown subcommand "${sub}"${didYouMean(sub, names)}; ` : ''}expected ${names.join(', ')} (${SHOPS_USAGE})`);
+  }
   const runtime = await openRuntime(parseEnv(io.env), (line) => io.stderr(`${line}\n`));
   try {
     return await handler(rest, runtime, io);
@@ -49,8 +76,7 @@ async function addShop(args: string[], runtime: Runtime, io: Io): Promise<number
     },
     ADD_USAGE,
   );
-  const adapter = PLATFORMS.get(values.platform);
-  if (!adapter) throw new UsageError(`unknown platform "${values.platform}"; expected one of ${[...PLATFORMS.keys()].join(', ')}`);
+  const adapter = platformAdapter(values.platform);
   const shopKey = adapter.webhooks.normalizeShopKey(values.shop);
   if (!shopKey.ok) throw new UsageError(`--shop: ${shopKey.error}`);
   const credentials = await readCredentialsOptions(adapter, values, io);
@@ -86,6 +112,74 @@ async function listShops(args: string[], runtime: Runtime, io: Io): Promise<numb
     });
   }
   io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
+  return 0;
+}
+
+async function showShop(args: string[], runtime: Runtime, io: Io): Promise<number> {
+  const { values } = parseOptions(args, { shop: { type: 'string', required: true }, platform: { type: 'string' } }, SHOW_USAGE);
+  const shop = await resolveShop(runtime, values.shop, values.platform);
+  const shown = {
+    id: shop.id,
+    platform: shop.platform,
+    shop: shop.shopKey,
+    active: shop.active,
+    installedAt: new Date(shop.installedAt).toISOString(),
+    impact: { accountSid: shop.impactAccountSid, authTokenSet: Boolean(shop.impactAuthTokenSealed) },
+    // What the shop's credentials hold, never their values.
+    credentials: shop.credentialsSealed ? Object.keys(JSON.parse(runtime.box.open(shop.credentialsSealed)) as object).sort() : [],
+    accessLost: shop.accessProblem ? { reason: shop.accessProblem.reason, since: new Date(shop.accessProblem.since).toISOString() } : null,
+    // Where the scheduled reconciliation of the shop's orders got to (null: it has not started).
+    reconciledFrom: await runtime.store.readCursor(shop.id, reconcileCursor(shop.platform)),
+    config: shop.config,
+  };
+  io.stdout(`${JSON.stringify(shown, null, 2)}\n`);
+  return 0;
+}
+
+/**
+ * Tests the credentials with impact.com (reading the shop's program, or the account when none is set)
+ * and saves them only when impact.com accepts them: wrong ones would hold every conversion behind a 401.
+ */
+async function setConnection(args: string[], runtime: Runtime, io: Io): Promise<number> {
+  const { values } = parseOptions(
+    args,
+    {
+      shop: { type: 'string', required: true },
+      platform: { type: 'string' },
+      'impact-account-sid': { type: 'string', required: true },
+      'impact-auth-token': { type: 'string', required: true },
+      force: { type: 'boolean' },
+    },
+    SET_CONNECTION_USAGE,
+  );
+  const shop = await resolveShop(runtime, values.shop, values.platform);
+  const env = parseEnv(io.env);
+  const credentials = { accountSid: values['impact-account-sid'], authToken: values['impact-auth-token'] };
+  const check = await createImpactClient({ baseUrl: env.CARTRELAY_IMPACT_BASE_URL }).checkConnection(credentials, shop.config?.program.campaignId ?? null);
+  if (!check.ok) {
+    // No answer (or a passing failure) says nothing about the credentials: --force saves them anyway.
+    // `problem` says so where the core client tells; its message otherwise.
+    const { problem } = check as { problem?: string };
+    const unanswered = problem === undefined ? /could not be reached|try again later/.test(check.message) : problem === 'unavailable';
+    if (!unanswered) throw new UsageError(`not saved: ${check.message}`);
+    if (!values.force) throw new UsageError(`not saved: ${check.message} (--force saves them untested)`);
+    io.stderr(`impact.com did not answer (${check.message}); saved untested (--force)\n`);
+  } else {
+    io.stderr(`${check.message}\n`);
+  }
+  await runtime.shops.setConnection(shop.id, credentials, io.now().getTime());
+  io.stdout(`${JSON.stringify({ platform: shop.platform, shop: shop.shopKey, impactAccountSid: credentials.accountSid, tested: check.ok })}\n`);
+  return 0;
+}
+
+/** Deletes a shop and all it holds. Asks nothing (scripts run it): without --yes it only says what would go. */
+async function removeShop(args: string[], runtime: Runtime, io: Io): Promise<number> {
+  const { values } = parseOptions(args, { shop: { type: 'string', required: true }, platform: { type: 'string' }, yes: { type: 'boolean' } }, REMOVE_USAGE);
+  const shop = await resolveShop(runtime, values.shop, values.platform);
+  const what = `${shop.platform} shop ${shop.shopKey} and everything held for it: its order ledger, queued and past deliveries, stored webhooks, click captures, cursors and credentials`;
+  if (!values.yes) throw new UsageError(`this deletes the ${what}; nothing was deleted: add --yes to delete`);
+  await runtime.shops.remove(shop.id);
+  io.stderr(`deleted the ${what}\n`);
   return 0;
 }
 
@@ -153,6 +247,7 @@ async function readCredentialsOptions(
 
 /** Finds a shop by its key (as given to `shops add`), on the named platform or the only one that has it. */
 export async function resolveShop(runtime: Runtime, shop: string, platform?: string) {
+  if (platform) platformAdapter(platform);
   const candidates = [];
   for (const [name, adapter] of PLATFORMS) {
     if (platform && name !== platform) continue;

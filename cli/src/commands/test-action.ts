@@ -5,7 +5,7 @@ import { parseOptions } from '../options.ts';
 import { openRuntime } from '../runtime.ts';
 import { resolveShop } from './shops.ts';
 
-const USAGE = 'usage: cartrelay test-action --shop <shop> [--platform <platform>]';
+export const TEST_ACTION_USAGE = 'usage: cartrelay test-action --shop <shop> [--platform <platform>]';
 
 /**
  * Submits a clearly marked test conversion for the shop, and schedules its reversal
@@ -13,7 +13,7 @@ const USAGE = 'usage: cartrelay test-action --shop <shop> [--platform <platform>
  * survives restarts; a running `cartrelay serve` delivers them.
  */
 export async function testActionCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parseOptions(args, { shop: { type: 'string', required: true }, platform: { type: 'string' } }, USAGE);
+  const { values } = parseOptions(args, { shop: { type: 'string', required: true }, platform: { type: 'string' } }, TEST_ACTION_USAGE);
   const runtime = await openRuntime(parseEnv(io.env), (line) => io.stderr(`${line}\n`));
   try {
     const shop = await resolveShop(runtime, values.shop, values.platform);
