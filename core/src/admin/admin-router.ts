@@ -11,6 +11,7 @@ import { planTestAction } from '../ledger/test-action.ts';
 import type { PersonalData } from '../privacy/personal-data.ts';
 import type { Result } from '../result.ts';
 import type { Shop, ShopDirectory } from '../shops/shop-directory.ts';
+import type { ShopCursors } from '../shops/shop-cursors.ts';
 import type { RelayQueries } from '../store/relay-queries.ts';
 import { fieldProblems } from '../validation/format-issues.ts';
 import {
@@ -18,10 +19,12 @@ import {
   type AdminDelivery,
   type AdminError,
   type AdminShop,
+  type ConnectionSaved,
   ConnectionInputSchema,
   ConnectionTestInputSchema,
   type TestActionResult,
 } from './contract.ts';
+import { CONNECTION_SAVED_CURSOR, type ClickCaptureStatus, type HomeStore, buildAdminHome } from './home.ts';
 
 /** Who is asking, as the platform's authentication established it. */
 export interface AdminIdentity {
@@ -43,7 +46,7 @@ export interface AdminAuthFailure {
 export type AdminAuthenticator = (req: Request) => Promise<Result<AdminIdentity, AdminAuthFailure>>;
 
 /** What the admin API reads and queues: orders and deliveries, click captures, data-request exports, test actions. */
-export type AdminStore = Pick<RelayQueries, 'listOrders' | 'listDeliveries'> & Pick<ClickCaptures, 'findClickCapture'> & Pick<PersonalData, 'listCustomerDataExports'> & Pick<DeliveryOutbox, 'enqueueDeliveries'>;
+export type AdminStore = Pick<RelayQueries, 'listOrders' | 'listDeliveries'> & Pick<ClickCaptures, 'findClickCapture'> & Pick<PersonalData, 'listCustomerDataExports'> & Pick<DeliveryOutbox, 'enqueueDeliveries'> & HomeStore & Pick<ShopCursors, 'saveCursor'>;
 
 export interface AdminRouterOptions {
   readonly shops: ShopDirectory;
@@ -54,6 +57,8 @@ export interface AdminRouterOptions {
   readonly now?: () => number;
   /** The platform's follow-up to a saved configuration (Shopify: the pixel learns the click-id parameter). */
   readonly onConfigSaved?: (shop: Shop) => Promise<void>;
+  /** The platform's click capture as Home shows it (Shopify's pixel, BigCommerce's scripts, WooCommerce's plugin). */
+  readonly clickCaptureStatus?: (shop: Shop) => Promise<ClickCaptureStatus | null>;
 }
 
 type Handler = (req: Request, res: Response, shop: Shop) => Promise<void>;
@@ -101,9 +106,20 @@ export function createAdminRouter(options: AdminRouterOptions): express.Router {
       const input = parse(ConnectionInputSchema, req.body, res);
       if (!input) return;
       if (!input.authToken && !shop.impact) return fail(res, 400, 'invalid input: nothing was changed', [{ path: 'authToken', message: 'the Auth Token is required the first time' }]);
+      // Tested first: credentials impact.com refuses would only pile orders up behind 401s. An
+      // impact.com that cannot be reached says nothing about them: saved, with a warning.
+      const authToken = input.authToken ?? shop.impact!.authToken;
+      const check = await impact.checkConnection({ accountSid: input.accountSid, authToken }, null);
+      if (check.problem === 'refused' || check.problem === 'not_found') return fail(res, 400, check.message, [{ path: 'authToken', message: check.message }]);
       await shops.setConnection(shop.id, { accountSid: input.accountSid, authToken: input.authToken }, now());
-      logger.info({ shopId: shop.id }, 'impact.com connection saved');
-      res.json(adminShop((await shops.get(shop.id, now()))!));
+      await store.saveCursor(shop.id, CONNECTION_SAVED_CURSOR, new Date(now()).toISOString(), now());
+      logger.info({ shopId: shop.id, tested: check.ok }, 'impact.com connection saved');
+      const saved: ConnectionSaved = {
+        ...adminShop((await shops.get(shop.id, now()))!),
+        connectionCheck: { ok: check.ok, message: check.message },
+        ...(check.ok ? {} : { warning: `Saved without a test: ${check.message}` }),
+      };
+      res.json(saved);
     }),
   );
 
@@ -142,6 +158,13 @@ export function createAdminRouter(options: AdminRouterOptions): express.Router {
       await store.enqueueDeliveries(shop.id, plan.deliveries, at.getTime());
       const result: TestActionResult = { orderId: plan.orderId, reversalAt: new Date(plan.reversalAt).toISOString() };
       res.status(202).json(result);
+    }),
+  );
+
+  router.get(
+    '/home',
+    route(async (_req, res, shop) => {
+      res.json(await buildAdminHome(shop, { store, now: now(), clickCaptureStatus: options.clickCaptureStatus }));
     }),
   );
 

@@ -36,7 +36,18 @@ export interface ImpactClient {
   send(request: ImpactRequest, credentials: ImpactCredentials): Promise<ImpactAnswer>;
   getSubmission(queuedUri: string, credentials: ImpactCredentials): Promise<SubmissionAnswer>;
   /** Reads the program (campaign) with the credentials: the merchant's "test connection". */
-  checkConnection(credentials: ImpactCredentials, campaignId: string | null): Promise<{ ok: boolean; message: string }>;
+  checkConnection(credentials: ImpactCredentials, campaignId: string | null): Promise<ConnectionCheck>;
+}
+
+/**
+ * The answer to "test connection". `problem`, when not ok: `refused` (401/403: the credentials are
+ * wrong), `not_found` (no such account, or no such program), `unavailable` (impact.com could not be
+ * reached or failed: the credentials may be right).
+ */
+export interface ConnectionCheck {
+  readonly ok: boolean;
+  readonly message: string;
+  readonly problem?: 'refused' | 'not_found' | 'unavailable';
 }
 
 export function createImpactClient(options: { baseUrl: string; timeoutMs?: number }): ImpactClient {
@@ -71,11 +82,11 @@ export function createImpactClient(options: { baseUrl: string; timeoutMs?: numbe
           const name = (safeJson(response.body) as { Name?: string } | null)?.Name;
           return { ok: true, message: campaignId ? `Connected: program ${campaignId}${name ? ` (${name})` : ''} is readable with these credentials.` : 'Connected: impact.com accepted these credentials.' };
         }
-        if (response.status === 401 || response.status === 403) return { ok: false, message: 'impact.com refused the Account SID and Auth Token: check both in impact.com under Settings › API.' };
-        if (response.status === 404) return { ok: false, message: campaignId ? `The credentials work, but this account has no program ${campaignId}: check the program id.` : 'impact.com did not find this account.' };
-        return { ok: false, message: `impact.com answered HTTP ${response.status}; try again later.` };
+        if (response.status === 401 || response.status === 403) return { ok: false, problem: 'refused', message: 'impact.com refused the Account SID and Auth Token: check both in impact.com under Settings › API.' };
+        if (response.status === 404) return { ok: false, problem: 'not_found', message: campaignId ? `The credentials work, but this account has no program ${campaignId}: check the program id.` : 'impact.com did not find this account.' };
+        return { ok: false, problem: 'unavailable', message: `impact.com answered HTTP ${response.status}; try again later.` };
       } catch (error) {
-        return { ok: false, message: `impact.com could not be reached: ${describeError(error)}` };
+        return { ok: false, problem: 'unavailable', message: `impact.com could not be reached: ${describeError(error)}` };
       }
     },
 
