@@ -6,6 +6,7 @@ import { ErrorAlert, Loading } from './components/LoadState.tsx';
 import { neutralShell } from './neutral-shell.ts';
 import { ConnectionPage } from './pages/ConnectionPage.tsx';
 import { CustomerStatusPage } from './pages/CustomerStatusPage.tsx';
+import { HomePage } from './pages/HomePage.tsx';
 import type { PageProps } from './pages/page-props.ts';
 import { PrivacyRequestsPage } from './pages/PrivacyRequestsPage.tsx';
 import { PromoCodesPage } from './pages/PromoCodesPage.tsx';
@@ -15,11 +16,12 @@ import { TestActionPage } from './pages/TestActionPage.tsx';
 import type { AdminPlatform } from './platform.ts';
 import { addressOf, pageRoutes, useRoutedPage } from './routing.ts';
 import type { AdminShell, PageLink } from './shell.ts';
-import { PageShownContext, ShellContext, type UnsavedEdits, UnsavedEditsContext } from './shell-context.ts';
+import { type PageNavigation, PageNavigationContext, PageShownContext, ShellContext, type UnsavedEdits, UnsavedEditsContext } from './shell-context.ts';
 import './admin.css';
 
 /** The pages, in menu order; each id is its path under the base path, the first page lives at the base path itself. */
 const PAGES = [
+  { id: 'home', label: 'Home', Page: HomePage },
   { id: 'connection', label: 'Connection', Page: ConnectionPage },
   { id: 'promo-codes', label: 'Promo codes', Page: PromoCodesPage },
   { id: 'sku-rules', label: 'SKU rules', Page: SkuRulesPage },
@@ -69,28 +71,39 @@ export function AdminApp({ platform }: { platform: AdminPlatform }) {
     document.title = `${label} · CartRelay`;
   }, [label]);
 
+  // Pages link to each other (Home's checklist and banners) the way the menu does.
+  const pageNavigation = useMemo<PageNavigation>(
+    () => ({
+      hrefOf: (id) => addressOf(routes.pathOf(id as PageId)),
+      open: (id) => navigate(routes.pathOf(id as PageId)),
+    }),
+    [routes, navigate],
+  );
+
   // Links carry the query string as it is now; the page re-renders on every navigation, so they stay current.
   const links: PageLink[] = PAGES.map(({ id, label }) => ({ id, label, path: routes.pathOf(id), href: addressOf(routes.pathOf(id)) }));
 
   return (
-    <div className="cartrelay-admin">
+    <div className={shell.className ? `cartrelay-admin ${shell.className}` : 'cartrelay-admin'}>
       <ShellContext.Provider value={shell}>
-        <UnsavedEditsContext.Provider value={unsaved}>
-          <AnnouncerProvider toast={shell.toast}>
-            <shell.Header
-              links={links}
-              current={current}
-              navigate={navigate}
-              platformLabel={platform.platformLabel}
-              shopKey={load.state === 'loaded' ? load.shop.shopKey : null}
-            />
-            {load.state === 'loading' && <Loading label="Loading your settings…" />}
-            {load.state === 'failed' && <ErrorAlert title="Your settings could not be loaded." failure={load.failure} onRetry={() => void loadShop()} />}
-            {load.state === 'loaded' && (
-              <Pages current={current} api={api} shop={load.shop} onShopChange={(shop) => setLoad({ state: 'loaded', shop })} />
-            )}
-          </AnnouncerProvider>
-        </UnsavedEditsContext.Provider>
+        <PageNavigationContext.Provider value={pageNavigation}>
+          <UnsavedEditsContext.Provider value={unsaved}>
+            <AnnouncerProvider toast={shell.toast}>
+              <shell.Header
+                links={links}
+                current={current}
+                navigate={navigate}
+                platformLabel={platform.platformLabel}
+                shopKey={load.state === 'loaded' ? load.shop.shopKey : null}
+              />
+              {load.state === 'loading' && <Loading label="Loading your settings…" />}
+              {load.state === 'failed' && <ErrorAlert title="Your settings could not be loaded." failure={load.failure} onRetry={() => void loadShop()} />}
+              {load.state === 'loaded' && (
+                <Pages current={current} api={api} shop={load.shop} onShopChange={(shop) => setLoad({ state: 'loaded', shop })} />
+              )}
+            </AnnouncerProvider>
+          </UnsavedEditsContext.Provider>
+        </PageNavigationContext.Provider>
       </ShellContext.Provider>
     </div>
   );

@@ -1,6 +1,7 @@
 import type {
-  AdminAction,
+  AdminActionsPage,
   AdminDataRequest,
+  AdminHome,
   AdminShop,
   ConnectionInput,
   ConnectionTestInput,
@@ -20,15 +21,31 @@ export interface ApiFailure {
 
 export type ApiResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiFailure };
 
+/**
+ * Saving the connection: the shop, and what impact.com said when it accepted the credentials with a
+ * reservation (e.g. the program could not be checked). A refusal is a 400 with impact.com's words.
+ */
+export type SavedConnection = AdminShop & { readonly warning?: string };
+
+export interface ActionsQuery {
+  readonly limit: number;
+  /** The previous page's `nextCursor`: the page of older orders. */
+  readonly before?: string | undefined;
+  /** An order number, a promo code or a click id. */
+  readonly q?: string | undefined;
+}
+
 /** The admin API, typed after the contract. Expected failures come back as values, never thrown. */
 export interface AdminApi {
   getShop(): Promise<ApiResult<AdminShop>>;
-  saveConnection(input: ConnectionInput): Promise<ApiResult<AdminShop>>;
+  saveConnection(input: ConnectionInput): Promise<ApiResult<SavedConnection>>;
   testConnection(input: ConnectionTestInput): Promise<ApiResult<ConnectionTestResult>>;
   /** Saves the whole tracking configuration (input form; the server fills defaults). */
   saveConfig(config: unknown): Promise<ApiResult<AdminShop>>;
   sendTestAction(): Promise<ApiResult<TestActionResult>>;
-  listActions(limit: number): Promise<ApiResult<{ actions: AdminAction[] }>>;
+  /** Health, set-up checklist and attribution per day, for Home. */
+  home(): Promise<ApiResult<AdminHome>>;
+  listActions(query: ActionsQuery): Promise<ApiResult<AdminActionsPage>>;
   /** The exports customers/data_request webhooks produced, for the merchant to hand to the customer. */
   dataRequests(): Promise<ApiResult<{ exports: AdminDataRequest[] }>>;
 }
@@ -41,7 +58,13 @@ export function createAdminApi(platform: AdminPlatform): AdminApi {
     testConnection: (input) => call('POST', '/connection/test', input),
     saveConfig: (config) => call('PUT', '/config', config),
     sendTestAction: () => call('POST', '/test-action'),
-    listActions: (limit) => call('GET', `/actions?limit=${encodeURIComponent(String(limit))}`),
+    home: () => call('GET', '/home'),
+    listActions: ({ limit, before, q }) => {
+      const query = new URLSearchParams({ limit: String(limit) });
+      if (before) query.set('before', before);
+      if (q) query.set('q', q);
+      return call('GET', `/actions?${query}`);
+    },
     dataRequests: () => call('GET', '/data-requests'),
   };
 }

@@ -6,7 +6,20 @@ import type { AdminPlatform } from './platform.ts';
 export { AdminApp } from './AdminApp.tsx';
 export type { AdminPlatform } from './platform.ts';
 export { neutralShell } from './neutral-shell.ts';
-export type { AdminShell, HeaderProps, PageLink, SaveBarProps } from './shell.ts';
+export type {
+  AdminShell,
+  BadgeProps,
+  BadgeTone,
+  BannerProps,
+  BannerTone,
+  CardProps,
+  DataTableColumn,
+  DataTableProps,
+  DataTableRow,
+  HeaderProps,
+  PageLink,
+  SaveBarProps,
+} from './shell.ts';
 
 /** Renders the admin page into `element` for one platform; returns a function that unmounts it. */
 export function mountAdmin(element: HTMLElement, platform: AdminPlatform): () => void {

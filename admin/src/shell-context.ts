@@ -33,3 +33,11 @@ export function useUnsavedEdits(id: string, dirty: boolean, discard: () => void)
     };
   }, [unsaved, id, dirty]);
 }
+
+/** How a page links to another: its address (with the query string) and how to open it in the app. */
+export interface PageNavigation {
+  readonly hrefOf: (pageId: string) => string;
+  readonly open: (pageId: string) => void;
+}
+
+export const PageNavigationContext = createContext<PageNavigation>({ hrefOf: () => '#', open: () => {} });

@@ -1,9 +1,10 @@
-import type { ComponentType } from 'react';
+import type { ComponentType, ReactNode } from 'react';
 
 /**
  * The admin page's shell: what frames the pages, and what a platform may bring of its own instead
  * of the neutral one (`neutralShell`): its header and navigation, its save bar, its toast, its leave
- * confirmation. The pages themselves never know which shell they are in.
+ * confirmation, and the UI primitives the pages are written with (card, banner, badge, data table),
+ * so each platform can give them its look. The pages themselves never know which shell they are in.
  */
 export interface AdminShell {
   /** The app's title and its navigation between pages. Neutral: an `<h1>` and a `<nav>` of links. */
@@ -22,6 +23,76 @@ export interface AdminShell {
    * opened, so its unsaved edits wait for the merchant to come back to it.
    */
   readonly confirmLeave?: (() => Promise<void>) | undefined;
+  /** A titled group of content on a page. Neutral: a bordered `<section>` named by its `<h3>`. */
+  readonly Card: ComponentType<CardProps>;
+  /** A message about the shop's state, above the content it concerns. Neutral: a coloured box with its role. */
+  readonly Banner: ComponentType<BannerProps>;
+  /** A short status word beside a value ("Active", "Sent"). Neutral: a tinted label. */
+  readonly Badge: ComponentType<BadgeProps>;
+  /** A read-only table of records, one row header each; wide tables scroll inside the page. */
+  readonly DataTable: ComponentType<DataTableProps>;
+  /**
+   * A class the app's root element gets besides `cartrelay-admin`, for the platform's stylesheet
+   * (buttons, fields, type and colours). Neutral: none.
+   */
+  readonly className?: string | undefined;
+}
+
+export interface CardProps {
+  /** The card's heading (an `<h3>`: the page's own is the `<h2>`). */
+  readonly title: string;
+  /** Beside the title, e.g. a badge or a link. */
+  readonly aside?: ReactNode;
+  readonly children: ReactNode;
+}
+
+export type BannerTone = 'critical' | 'warning' | 'info' | 'success';
+
+export interface BannerProps {
+  /**
+   * critical: something is broken (role="alert", announced at once); warning, info and success:
+   * role="status", read when the merchant gets there.
+   */
+  readonly tone: BannerTone;
+  readonly title: string;
+  /** What happened and what to do, with a link to where it is done. */
+  readonly children?: ReactNode;
+}
+
+export type BadgeTone = 'success' | 'critical' | 'attention' | 'info' | 'neutral';
+
+export interface BadgeProps {
+  readonly tone: BadgeTone;
+  readonly children: ReactNode;
+}
+
+export interface DataTableColumn {
+  readonly header: string;
+  /** Hides the header visually (it is still read), e.g. for a column of buttons. */
+  readonly headerHidden?: boolean;
+  /** A class on the column's cells, e.g. `numeric` (right-aligned) or `status` (no breaks). */
+  readonly className?: string;
+}
+
+export interface DataTableRow {
+  readonly key: string;
+  /** One per column; the first is the row's header (`<th scope="row">`). */
+  readonly cells: readonly ReactNode[];
+}
+
+export interface DataTableProps {
+  /** The table's name (its caption, read by screen readers; shown when `captionShown`). */
+  readonly caption: string;
+  readonly captionShown?: boolean;
+  /**
+   * Names the region the table scrolls sideways in, focusable so a keyboard can scroll it; absent
+   * for a narrow table that never needs to.
+   */
+  readonly scrollLabel?: string;
+  readonly columns: readonly DataTableColumn[];
+  readonly rows: readonly DataTableRow[];
+  /** A class on the `<table>`, for a page's own column widths. */
+  readonly className?: string;
 }
 
 /** A page as a menu shows it. */

@@ -13,9 +13,9 @@ describe('Admin app', () => {
 
     expect(screen.getByText('Loading your settings…').closest('[aria-busy="true"]')).toBeTruthy();
     expect(screen.getByText('Loading your settings…').closest('[role="status"]')).toBeTruthy();
-    expect(screen.queryByRole('region', { name: 'Connection' })).toBeNull();
+    expect(screen.queryByRole('region', { name: 'Home' })).toBeNull();
     release();
-    expect(await screen.findByRole('region', { name: 'Connection' })).toBeTruthy();
+    expect(await screen.findByRole('region', { name: 'Home' })).toBeTruthy();
     expect(screen.queryByText('Loading your settings…')).toBeNull();
   });
 
@@ -29,8 +29,8 @@ describe('Admin app', () => {
     expect(alert.textContent).toContain('Your settings could not be loaded.');
     expect(alert.textContent).toContain('HTTP 500');
     await user.click(screen.getByRole('button', { name: 'Try again' }));
-    expect(await screen.findByRole('region', { name: 'Connection' })).toBeTruthy();
-    expect(within(pageNav()).getByRole('link', { name: 'Connection', current: 'page' })).toBeTruthy();
+    expect(await screen.findByRole('region', { name: 'Home' })).toBeTruthy();
+    expect(within(pageNav()).getByRole('link', { name: 'Home', current: 'page' })).toBeTruthy();
     expect(server.requestsTo('GET /shop')).toHaveLength(2);
   });
 
@@ -45,7 +45,7 @@ describe('Admin app', () => {
     const server = new FakeAdminServer({ config: savedConfig() });
     server.failNext('GET /shop', 401, { error: 'jwt expired: exp claim 1763938817 < now' });
     render(<AdminApp platform={server.platform} />);
-    expect(await screen.findByRole('region', { name: 'Connection' })).toBeTruthy();
+    expect(await screen.findByRole('region', { name: 'Home' })).toBeTruthy();
     expect(screen.queryByRole('alert')).toBeNull();
     expect(server.requestsTo('GET /shop')).toHaveLength(2);
   });

@@ -8,7 +8,7 @@ const field = (name: string) => screen.getByLabelText(name, { selector: 'input' 
 describe('Connection page', () => {
   it('saves the credentials, then creates the configuration with the program', async () => {
     const server = new FakeAdminServer({ connection: { accountSid: null, authTokenSet: false }, config: null });
-    const { user } = await renderAdmin(server);
+    const { user } = await renderAdmin(server, 'Connection');
 
     await expectUnavailable(user, screen.getByRole('button', { name: 'Save connection' }), server, 'PUT /connection');
     expect(screen.getByRole('button', { name: 'Save connection' }).getAttribute('aria-describedby')).toBeTruthy();
@@ -29,7 +29,7 @@ describe('Connection page', () => {
 
   it('keeps the saved token when the field is left blank, and keeps the rest of the configuration', async () => {
     const server = new FakeAdminServer({ config: savedConfig({ promoCodes: [{ match: 'exact', code: 'JANE20', partnerId: '111' }] }) });
-    const { user } = await renderAdmin(server);
+    const { user } = await renderAdmin(server, 'Connection');
 
     expect(field('Auth Token').getAttribute('type')).toBe('password');
     expect(field('Account SID')).toHaveProperty('value', 'IRabc123456');
@@ -44,7 +44,7 @@ describe('Connection page', () => {
 
   it('flags a program id that is not a number before anything is sent', async () => {
     const server = new FakeAdminServer({ config: savedConfig() });
-    const { user } = await renderAdmin(server);
+    const { user } = await renderAdmin(server, 'Connection');
 
     await user.type(field('Program id'), 'x');
     // Not while it is first typed: once the field is left.
@@ -60,7 +60,7 @@ describe('Connection page', () => {
   it('tests the typed credentials with the program id and shows what impact.com said', async () => {
     const server = new FakeAdminServer({ config: null });
     server.connectionTest = { ok: false, message: 'impact.com refused the Auth Token (401).' };
-    const { user } = await renderAdmin(server);
+    const { user } = await renderAdmin(server, 'Connection');
 
     await user.clear(field('Account SID'));
     await user.type(field('Account SID'), 'IRother999999');
@@ -76,7 +76,7 @@ describe('Connection page', () => {
 
   it('shows errors only once a field was left or a save was attempted', async () => {
     const server = new FakeAdminServer({ connection: { accountSid: null, authTokenSet: false }, config: null });
-    const { user } = await renderAdmin(server);
+    const { user } = await renderAdmin(server, 'Connection');
 
     await user.type(field('Account SID'), 'IR1');
     expect(field('Account SID').getAttribute('aria-invalid')).toBeNull();
@@ -90,7 +90,7 @@ describe('Connection page', () => {
 
   it('keeps focus on Save connection and Test connection while they work', async () => {
     const server = new FakeAdminServer({ config: savedConfig() });
-    const { user } = await renderAdmin(server);
+    const { user } = await renderAdmin(server, 'Connection');
 
     const releaseTest = server.hold('POST /connection/test');
     await user.click(screen.getByRole('button', { name: 'Test connection' }));
@@ -115,7 +115,7 @@ describe('Connection page', () => {
   it('says which step failed when the server refuses the credentials', async () => {
     const server = new FakeAdminServer({ config: savedConfig() });
     server.failNext('PUT /connection', 400, { error: 'invalid connection', problems: [{ path: 'accountSid', message: 'unknown account' }] });
-    const { user } = await renderAdmin(server);
+    const { user } = await renderAdmin(server, 'Connection');
 
     await user.click(screen.getByRole('button', { name: 'Save connection' }));
     const alert = await screen.findByRole('alert');

@@ -2,6 +2,7 @@ import {
   type AdminAction,
   type AdminDataRequest,
   type AdminError,
+  type AdminHome,
   type AdminShop,
   type ConnectionTestResult,
   ConnectionInputSchema,
@@ -11,6 +12,7 @@ import {
   type TrackingConfig,
 } from '@cartrelay/core/admin-contract';
 import type { AdminPlatform } from '../src/index.ts';
+import { emptyHome } from './sample-data.ts';
 
 /** Where the tests' platform serves the admin page: the pages live under it. */
 export const ADMIN_BASE_PATH = '/test/admin';
@@ -32,7 +34,9 @@ interface CannedAnswer {
  */
 export class FakeAdminServer {
   shop: AdminShop;
+  /** Newest first, as the server lists them. */
   actions: AdminAction[] = [];
+  home: AdminHome = emptyHome();
   dataRequests: AdminDataRequest[] = [];
   connectionTest: ConnectionTestResult = { ok: true, message: 'impact.com accepted the credentials for program 12345.' };
   readonly requests: RecordedRequest[] = [];
@@ -117,9 +121,17 @@ export class FakeAdminServer {
         this.testActions += 1;
         return json(200, { orderId: `CARTRELAY-TEST-${this.testActions}`, reversalAt: '2026-11-23T23:00:17.427Z' });
       }
+      case 'GET /home':
+        return json(200, this.home);
       case 'GET /actions': {
-        const limit = Number(new URL(path, 'http://x').searchParams.get('limit') ?? '50');
-        return json(200, { actions: this.actions.slice(0, limit) });
+        // The cursor is the index of the next action: opaque to the page, as the server's is.
+        const query = new URL(path, 'http://x').searchParams;
+        const limit = Number(query.get('limit') ?? '50');
+        const start = Number(query.get('before') ?? '0');
+        const q = query.get('q')?.trim().toLowerCase() ?? '';
+        const found = q === '' ? this.actions : this.actions.filter((action) => searchTerms(action).includes(q));
+        const actions = found.slice(start, start + limit);
+        return json(200, { actions, nextCursor: start + limit < found.length ? String(start + limit) : null });
       }
       case 'GET /data-requests':
         return json(200, { exports: this.dataRequests });
@@ -127,6 +139,14 @@ export class FakeAdminServer {
         return json(404, { error: `no route ${route}` });
     }
   }
+}
+
+/** What `q` finds an order by: its number (with or without #), its id, its code or its click id. */
+function searchTerms(action: AdminAction): string[] {
+  const terms = [action.platformOrderId, action.orderNumber, action.orderNumber && `#${action.orderNumber}`, action.impactOrderId];
+  if (action.attribution.by === 'click_id') terms.push(action.attribution.clickId);
+  if (action.attribution.by === 'code') terms.push(action.attribution.code);
+  return terms.filter((term): term is string => term !== null).map((term) => term.toLowerCase());
 }
 
 function json(status: number, body: unknown): Response {

@@ -1,34 +1,11 @@
-import type { AdminAction, AdminDelivery } from '@cartrelay/core/admin-contract';
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { FakeAdminServer, savedConfig } from './fake-platform.ts';
 import { expectUnavailable, openPage, renderAdmin } from './render.tsx';
+import { sampleAction, sampleDelivery } from './sample-data.ts';
 
-const action = (overrides: Partial<AdminAction>): AdminAction => ({
-  source: 'order',
-  platformOrderId: '1001',
-  orderNumber: null,
-  impactOrderId: '1001',
-  status: 'converted',
-  updatedAt: '2026-11-23T22:00:17.000Z',
-  deliveries: [],
-  lateClickId: null,
-  explain: [],
-  ...overrides,
-});
-
-const delivery = (overrides: Partial<AdminDelivery>): AdminDelivery => ({
-  kind: 'conversion',
-  status: 'done',
-  attempts: 1,
-  lastError: null,
-  submissionStatus: 'complete',
-  submissionErrors: null,
-  createdAt: '2026-11-23T22:00:00.000Z',
-  completedAt: '2026-11-23T22:00:01.000Z',
-  dueAt: null,
-  ...overrides,
-});
+const action = sampleAction;
+const delivery = sampleDelivery;
 
 describe('Recent actions page', () => {
   it('says when there are no orders yet, after loading them', async () => {
@@ -58,6 +35,7 @@ describe('Recent actions page', () => {
         platformOrderId: '1002',
         impactOrderId: 'SHOP-1002',
         status: 'reversed',
+        statusText: 'Reversal rejected by impact.com',
         deliveries: [
           {
             kind: 'conversion',
@@ -90,8 +68,8 @@ describe('Recent actions page', () => {
     const row = (await screen.findByRole('rowheader', { name: /1002/ })).closest('tr')!;
     const cells = within(row);
     expect(cells.getByText('SHOP-1002')).toBeTruthy();
-    // The reversal was rejected, so the order is not shown as reversed.
-    expect(cells.getByText('Not reversed: impact.com rejected the reversal').className).toContain('status-bad');
+    // The server's words, coloured by the rejected reversal behind them.
+    expect(cells.getByText('Reversal rejected by impact.com').className).toContain('status-bad');
     expect(cells.getByText('Conversion: Sent').className).toContain('badge-good');
     expect(cells.getByText('Reversal: Rejected by impact.com').className).toContain('badge-bad');
     expect(row.textContent).toContain('impact.com processed it');
@@ -138,27 +116,28 @@ describe('Recent actions page', () => {
       action({
         platformOrderId: '5512409042',
         orderNumber: '4242',
+        statusText: 'Rejected by impact.com',
         deliveries: [
           delivery({ status: 'done', submissionStatus: 'error', submissionErrors: [{ Message: 'Invalid ActionTrackerId' }] }),
         ],
       }),
-      action({ platformOrderId: '5512409043', orderNumber: '4243', deliveries: [delivery({ status: 'dead', submissionStatus: null })] }),
-      action({ platformOrderId: '5512409044', orderNumber: '4244', deliveries: [delivery({})] }),
+      action({ platformOrderId: '5512409043', orderNumber: '4243', statusText: 'Not delivered to impact.com', deliveries: [delivery({ status: 'dead', submissionStatus: null })] }),
+      action({ platformOrderId: '5512409044', orderNumber: '4244', statusText: 'Accepted by impact.com', deliveries: [delivery({})] }),
     ];
     await renderAdmin(server, 'Recent actions');
 
     const rejected = within((await screen.findByRole('rowheader', { name: /#4242/ })).closest('tr')!);
     expect(rejected.queryByText('Converted')).toBeNull();
-    expect(rejected.getByText('Not converted: impact.com rejected the conversion').className).toContain('status-bad');
+    expect(rejected.getByText('Rejected by impact.com').className).toContain('status-bad');
     expect(rejected.getByText('Conversion: Rejected by impact.com').className).toContain('badge-bad');
     expect(rejected.getByText('impact.com: Invalid ActionTrackerId')).toBeTruthy();
 
     const dead = within(screen.getByRole('rowheader', { name: /#4243/ }).closest('tr')!);
     expect(dead.getByText('Conversion: Not delivered (failed, will not retry)').className).toContain('badge-bad');
-    expect(dead.getByText('Not converted: the conversion was not delivered')).toBeTruthy();
+    expect(dead.getByText('Not delivered to impact.com').className).toContain('status-bad');
 
     const sent = within(screen.getByRole('rowheader', { name: /#4244/ }).closest('tr')!);
-    expect(sent.getByText('Converted').className).toContain('status-good');
+    expect(sent.getByText('Accepted by impact.com').className).toContain('status-good');
     expect(sent.getByText('Conversion: Sent')).toBeTruthy();
   });
 

@@ -52,6 +52,7 @@ describe('Navigation between pages', () => {
 
     const links = within(pageNav()).getAllByRole('link');
     expect(links.map((link) => link.textContent)).toEqual([
+      'Home',
       'Connection',
       'Promo codes',
       'SKU rules',
@@ -62,6 +63,7 @@ describe('Navigation between pages', () => {
     ]);
     expect(links.map((link) => link.getAttribute('href'))).toEqual([
       ADMIN_BASE_PATH,
+      `${ADMIN_BASE_PATH}/connection`,
       `${ADMIN_BASE_PATH}/promo-codes`,
       `${ADMIN_BASE_PATH}/sku-rules`,
       `${ADMIN_BASE_PATH}/customer-status`,
@@ -69,13 +71,13 @@ describe('Navigation between pages', () => {
       `${ADMIN_BASE_PATH}/recent-actions`,
       `${ADMIN_BASE_PATH}/privacy-requests`,
     ]);
-    expect(within(pageNav()).getByRole('link', { current: 'page' }).textContent).toBe('Connection');
+    expect(within(pageNav()).getByRole('link', { current: 'page' }).textContent).toBe('Home');
     expect(address()).toBe(ADMIN_BASE_PATH);
 
     await openPage(user, 'SKU rules');
     expect(address()).toBe(`${ADMIN_BASE_PATH}/sku-rules`);
     expect(shownPage('SKU rules')).toBeTruthy();
-    expect(screen.queryByRole('region', { name: 'Connection' })).toBeNull();
+    expect(screen.queryByRole('region', { name: 'Home' })).toBeNull();
     expect(within(pageNav()).getByRole('link', { current: 'page' }).textContent).toBe('SKU rules');
     expect(document.title).toBe('SKU rules · CartRelay');
   });
@@ -111,7 +113,7 @@ describe('Navigation between pages', () => {
     const server = new FakeAdminServer({ config: savedConfig() });
     await renderAdmin(server);
 
-    expect(shownPage('Connection')).toBeTruthy();
+    expect(shownPage('Home')).toBeTruthy();
     expect(address()).toBe(`${ADMIN_BASE_PATH}?shop=demo-store.myshopify.com`);
   });
 
@@ -127,7 +129,7 @@ describe('Navigation between pages', () => {
     expect(within(pageNav()).getByRole('link', { current: 'page' }).textContent).toBe('Promo codes');
 
     await historyGo(-1);
-    await waitFor(() => expect(shownPage('Connection')).toBeTruthy());
+    await waitFor(() => expect(shownPage('Home')).toBeTruthy());
     expect(address()).toBe(ADMIN_BASE_PATH);
 
     await historyGo(2);
@@ -139,7 +141,7 @@ describe('Navigation between pages', () => {
     const server = new FakeAdminServer({ config: savedConfig() });
     const user = userEvent.setup();
     render(<AdminApp platform={server.platform} />);
-    await screen.findByRole('region', { name: 'Connection' });
+    await screen.findByRole('region', { name: 'Home' });
 
     within(pageNav()).getByRole('link', { name: 'Connection' }).focus();
     await user.tab();
@@ -165,7 +167,7 @@ describe('Navigation between pages', () => {
     act(() => {
       link.dispatchEvent(click);
     });
-    expect(shownPage('Connection')).toBeTruthy();
+    expect(shownPage('Home')).toBeTruthy();
     expect(address()).toBe(ADMIN_BASE_PATH);
   });
 });

@@ -12,7 +12,7 @@ describe('Neutral shell', () => {
 
     expect(screen.getByRole('heading', { level: 1, name: 'CartRelay' })).toBeTruthy();
     expect(screen.getByText(/impact.com conversions for your Test platform store · demo-store.myshopify.com/)).toBeTruthy();
-    expect(within(pageNav()).getAllByRole('listitem')).toHaveLength(7);
+    expect(within(pageNav()).getAllByRole('listitem')).toHaveLength(8);
   });
 
   it('has an inline save bar on the promo codes page: Discard puts the saved mappings back', async () => {
@@ -134,7 +134,7 @@ function platformShell() {
 async function renderWithShell(server: FakeAdminServer, shell: Partial<AdminShell>) {
   const user = userEvent.setup();
   render(<AdminApp platform={{ ...server.platform, shell }} />);
-  await screen.findByRole('region', { name: 'Connection' });
+  await screen.findByRole('region', { name: 'Home' });
   const menu = () => screen.getByRole('navigation', { name: 'Platform menu' });
   const open = (name: string) => user.click(within(menu()).getByRole('button', { name }));
   return { user, menu, open };
@@ -148,8 +148,8 @@ describe('A platform’s own shell parts', () => {
 
     expect(screen.queryByRole('heading', { level: 1 })).toBeNull();
     expect(screen.queryByRole('navigation', { name: 'Pages' })).toBeNull();
-    expect(headers.at(-1)).toMatchObject({ current: 'connection', platformLabel: 'Test platform', shopKey: 'demo-store.myshopify.com' });
-    expect(headers.at(-1)?.links[1]).toMatchObject({ id: 'promo-codes', label: 'Promo codes', path: `${ADMIN_BASE_PATH}/promo-codes` });
+    expect(headers.at(-1)).toMatchObject({ current: 'home', platformLabel: 'Test platform', shopKey: 'demo-store.myshopify.com' });
+    expect(headers.at(-1)?.links[2]).toMatchObject({ id: 'promo-codes', label: 'Promo codes', path: `${ADMIN_BASE_PATH}/promo-codes` });
 
     await open('SKU rules');
     expect(shownPage('SKU rules')).toBeTruthy();
@@ -189,6 +189,7 @@ describe('A platform’s own shell parts', () => {
     const { shell, toasts } = platformShell();
     const { user, open } = await renderWithShell(server, shell);
 
+    await open('Connection');
     await user.click(screen.getByRole('button', { name: 'Save connection' }));
     await waitFor(() => expect(toasts).toEqual([{ message: 'Connection saved.', isError: false }]));
     await user.click(screen.getByRole('button', { name: 'Test connection' }));
@@ -264,7 +265,7 @@ describe('A platform’s own shell parts', () => {
     expect(window.location.pathname).toBe(`${ADMIN_BASE_PATH}/customer-status`);
 
     await act(async () => asked[0]?.());
-    expect(shownPage('Connection')).toBeTruthy();
+    expect(shownPage('Home')).toBeTruthy();
     expect(window.location.pathname).toBe(ADMIN_BASE_PATH);
     await open('Customer status');
     expect(screen.getByRole('textbox', { name: 'Returning customers' })).toHaveProperty('value', 'Returning');

@@ -26,6 +26,18 @@ const schemaMessage = (schema: typeof AccountSidSchema | typeof AuthTokenSchema,
   return parsed.success ? undefined : parsed.error.issues[0]?.message;
 };
 
+/**
+ * Where impact.com's refusal of the credentials belongs: the fields its problems name, else the
+ * Auth Token, as impact.com refuses the pair with one answer (401).
+ */
+function refusalOf(failure: ApiFailure): { accountSid?: string; authToken?: string } {
+  const at = (path: string) => failure.problems.find((problem) => problem.path === path)?.message;
+  const accountSid = at('accountSid');
+  const authToken = at('authToken');
+  if (accountSid === undefined && authToken === undefined) return { authToken: failure.message };
+  return { ...(accountSid !== undefined && { accountSid }), ...(authToken !== undefined && { authToken }) };
+}
+
 export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
   const announce = useAnnounce();
   const notify = useNotify();
@@ -39,13 +51,20 @@ export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
   const [busy, setBusy] = useState<'saving' | 'testing' | null>(null);
   const [failure, setFailure] = useState<{ title: string; failure: ApiFailure } | null>(null);
   const [testResult, setTestResult] = useState<ConnectionTestResult | null>(null);
+  // What impact.com answered the last save: a refusal shown at the field it concerns, or a reservation.
+  const [refusal, setRefusal] = useState<{ accountSid?: string; authToken?: string } | null>(null);
+  const [warning, setWarning] = useState<string | null>(null);
   // A field's error shows once it lost focus, or once a save was attempted: not while it is first typed.
   const [touched, setTouched] = useState<ReadonlySet<keyof ConnectionDraft>>(() => new Set());
   const [attempted, setAttempted] = useState(false);
   const shown = (field: keyof ConnectionDraft, error: string | undefined) => (attempted || touched.has(field) ? error : undefined);
   const touch = (field: keyof ConnectionDraft) => () => setTouched((current) => (current.has(field) ? current : new Set([...current, field])));
 
-  const set = (change: Partial<ConnectionDraft>) => setDraft((current) => ({ ...current, ...change }));
+  const set = (change: Partial<ConnectionDraft>) => {
+    setDraft((current) => ({ ...current, ...change }));
+    // A refused credential is retyped: impact.com's old answer no longer applies to it.
+    if (('accountSid' in change || 'authToken' in change) && refusal) setRefusal(null);
+  };
 
   // The whole configuration with the typed program, through the server's own schema.
   const configInput = shop.config
@@ -74,11 +93,14 @@ export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
     if (!canSave) return;
     setBusy('saving');
     setFailure(null);
+    setRefusal(null);
+    setWarning(null);
     const token = draft.authToken.trim();
     const connection = await api.saveConnection({ accountSid: draft.accountSid.trim(), ...(token !== '' && { authToken: token }) });
     if (!connection.ok) {
       setBusy(null);
       setFailure({ title: 'The impact.com credentials were not saved.', failure: connection.error });
+      if (connection.error.status === 400) setRefusal(refusalOf(connection.error));
       notify(`Not saved: ${connection.error.message}`, { isError: true, alertShown: true });
       return;
     }
@@ -92,7 +114,9 @@ export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
     }
     onShopChange(config.value);
     set({ authToken: '' });
-    notify('Connection saved.');
+    const reservation = connection.value.warning?.trim() || null;
+    setWarning(reservation);
+    notify(reservation ? `Connection saved. impact.com said: ${reservation}` : 'Connection saved.');
   };
 
   const test = async () => {
@@ -130,7 +154,7 @@ export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
         <TextField
           label="Account SID"
           value={draft.accountSid}
-          error={shown('accountSid', sidError)}
+          error={shown('accountSid', sidError) ?? refusal?.accountSid}
           onBlur={touch('accountSid')}
           onChange={(accountSid) => set({ accountSid })}
         />
@@ -139,7 +163,7 @@ export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
           type="password"
           autoComplete="new-password"
           value={draft.authToken}
-          error={shown('authToken', tokenError)}
+          error={shown('authToken', tokenError) ?? refusal?.authToken}
           onBlur={touch('authToken')}
           hint={shop.connection.authTokenSet ? 'A token is saved; leave this blank to keep it.' : 'Shown next to the Account SID in impact.com.'}
           onChange={(authToken) => set({ authToken })}
@@ -163,6 +187,11 @@ export function ConnectionPage({ api, shop, onShopChange }: PageProps) {
           onChange={(actionTrackerId) => set({ actionTrackerId })}
         />
         {failure && <ErrorAlert title={failure.title} failure={failure.failure} />}
+        {warning && (
+          <p className="notice" role="status">
+            <strong>Saved, but impact.com said:</strong> {warning}
+          </p>
+        )}
         {testResult && (
           <p className={testResult.ok ? 'result result-ok' : 'result result-bad'}>
             <strong>{testResult.ok ? 'Connection works.' : 'Connection failed.'}</strong> {testResult.message}
