@@ -1,4 +1,5 @@
 import type { PlatformAdapter } from '../platform/platform-adapter.ts';
+import { createClickShareWatch } from '../relay/click-share-watch.ts';
 import { type Relay, type RelayOptions, startRelay } from '../relay/relay.ts';
 import type { Shop } from '../shops/shop-directory.ts';
 import { type FieldProblem, fieldProblems } from '../validation/format-issues.ts';
@@ -48,7 +49,7 @@ export function runningApps(plugins: StartedPlugins): ReadonlyMap<string, StoreA
   return apps;
 }
 
-export type StoreRelayOptions = Omit<RelayOptions, 'adapters' | 'appSecrets' | 'routers' | 'jobs' | 'store' | 'shops' | 'impact' | 'logger' | 'onUninstalled'> & {
+export type StoreRelayOptions = Omit<RelayOptions, 'adapters' | 'appSecrets' | 'routers' | 'jobs' | 'store' | 'shops' | 'impact' | 'logger' | 'onUninstalled' | 'clickShareReadings'> & {
   readonly plugins: readonly AnyStorePlugin[];
   /** Where each plugin reads its settings (the process environment). */
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -64,6 +65,8 @@ export async function startStoreRelay(options: StoreRelayOptions): Promise<Relay
   const { plugins: registered, env, context, ...relayOptions } = options;
   const plugins = await startPlugins(registered, env, context);
   const apps = runningApps(plugins);
+  // Every platform's shops: the click-id share is platform-blind (the ledger and the deliveries).
+  const clickShare = createClickShareWatch({ store: context.store, shops: context.shops, logger: context.logger, now: context.now });
   const lifecycles = new Map<string, StoreLifecycle>([...apps].flatMap(([platform, app]) => (app.lifecycle ? [[platform, app.lifecycle] as const] : [])));
   const relay = await startRelay({
     ...relayOptions,
@@ -74,7 +77,8 @@ export async function startStoreRelay(options: StoreRelayOptions): Promise<Relay
     adapters: plugins.adapters,
     appSecrets: Object.fromEntries([...plugins.started].map(([platform, running]) => [platform, running.appSecret])),
     routers: storeAppRouters(context, apps),
-    jobs: [...apps].flatMap(([platform, app]) => [...(app.reconciliation ? [reconciliationJob(context, platform, app.reconciliation)] : []), ...(app.jobs ?? [])]),
+    jobs: [...[...apps].flatMap(([platform, app]) => [...(app.reconciliation ? [reconciliationJob(context, platform, app.reconciliation)] : []), ...(app.jobs ?? [])]), clickShare],
+    clickShareReadings: clickShare.readings,
     onUninstalled: async (shop: Shop) => {
       await lifecycles.get(shop.platform)?.uninstalled?.(shop);
     },

@@ -1,9 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ShopRecords } from '../shops/shop-records.ts';
 import type { RelayQueries } from '../store/relay-queries.ts';
+import type { ClickShareReading } from './click-share-watch.ts';
 
 /** The relay's Prometheus metrics, in a registry of its own (so tests can run several relays). */
-export function createRelayMetrics(store: Pick<RelayQueries, 'queueDepth'> & Pick<ShopRecords, 'listShops'>) {
+export function createRelayMetrics(
+  store: Pick<RelayQueries, 'queueDepth'> & Pick<ShopRecords, 'listShops'>,
+  sources: { readonly clickShareReadings?: (() => readonly ClickShareReading[]) | undefined } = {},
+) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'cartrelay_' });
   return {
@@ -60,6 +64,16 @@ export function createRelayMetrics(store: Pick<RelayQueries, 'queueDepth'> & Pic
       async collect() {
         this.reset();
         for (const shop of await store.listShops()) if (shop.active && shop.accessProblem) this.inc({ platform: shop.platform });
+      },
+    }),
+    clickIdShareDrop: new Gauge({
+      name: 'cartrelay_click_id_share_drop',
+      help: 'Shops whose share of orders attributed by click id fell below half of its own level (1) or not (0), evaluated daily: a storefront may be losing the click id',
+      labelNames: ['platform', 'shop'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const reading of sources.clickShareReadings?.() ?? []) this.set({ platform: reading.platform, shop: reading.shop }, reading.dropped ? 1 : 0);
       },
     }),
   };

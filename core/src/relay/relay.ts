@@ -7,6 +7,7 @@ import type { RetryPolicy } from '../delivery/retry-policy.ts';
 import type { PlatformAdapter } from '../platform/platform-adapter.ts';
 import type { Shop, ShopDirectory } from '../shops/shop-directory.ts';
 import type { Store } from '../store/store.ts';
+import type { ClickShareReading } from './click-share-watch.ts';
 import { createDeliveryWorker } from './delivery-worker.ts';
 import { type HttpAppOptions, createHttpApp } from './http-app.ts';
 import { type InboxLimits, InboxWriter } from './inbox-writer.ts';
@@ -52,6 +53,8 @@ export interface RelayOptions {
   readonly shutdownMs?: number;
   /** A platform app's follow-up to an uninstall, once the shop is deactivated. */
   readonly onUninstalled?: (shop: Shop) => Promise<void>;
+  /** Each shop's latest click-id share reading (the click-share watch job), for /metrics. */
+  readonly clickShareReadings?: () => readonly ClickShareReading[];
 }
 
 export interface Relay {
@@ -63,7 +66,7 @@ export interface Relay {
 /** Starts the HTTP server and the background workers: inbox processing, delivery, submission checks. */
 export async function startRelay(options: RelayOptions): Promise<Relay> {
   const { store, shops, adapters, logger } = options;
-  const metrics = createRelayMetrics(store);
+  const metrics = createRelayMetrics(store, { clickShareReadings: options.clickShareReadings });
   const inbox = new InboxWriter(store, options.inbox);
   for (const [name, help, read] of [
     ['cartrelay_inbox_requests', 'Webhook requests under way, not yet answered (bounded: beyond it, 503)', () => inbox.held.requests],
