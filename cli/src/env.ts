@@ -8,6 +8,8 @@ import { UsageError } from './io.ts';
  */
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  /** The address the relay binds: every interface by default; 127.0.0.1 keeps it to this machine. */
+  HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')

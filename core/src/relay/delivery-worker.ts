@@ -81,7 +81,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): { deliver:
     options.onAttempt?.(delivery, outcome.status, (finished - started) / 1000);
     const context = { shopId: delivery.shopId, deliveryId: delivery.id, kind: delivery.kind, orderId: delivery.fields.OrderId };
     if (outcome.status !== 'done') logger.warn({ ...context, outcome }, 'delivery not accepted');
-    else if (logger.isLevelEnabled('debug')) logger.debug({ ...context, queuedUri: answer.kind === 'queued' ? answer.queuedUri : null }, 'delivered to impact.com');
+    // Ids only (the fields name customers): one line per delivery impact.com took.
+    else logger.info({ ...context, queuedUri: answer.kind === 'queued' ? answer.queuedUri : null }, 'delivered to impact.com');
     return { recorded };
   }
 

@@ -62,12 +62,15 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       const headers = req.headers as Record<string, string | undefined>;
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const raw = { headers, body, receivedAt: received };
+      // The topic the request claims, for the operator's log line even when it is refused before it is identified.
+      const claimed = adapter.webhooks.identify(raw);
+      const claimedTopic = claimed.ok && claimed.value.kind !== 'ping' ? claimed.value.topic : 'unknown';
       /** `logged`: the reason as the operator's log says it, when the answer must say less. */
       const reply = (status: number, outcome: string, topic = 'unknown', message?: string, logged = message) => {
         // Only topics the plugin knows become labels: the topic is the sender's to choose.
         metrics.webhooks.inc({ platform, topic: knownTopics.has(topic) ? topic : 'other', outcome });
         metrics.ackSeconds.observe({ platform }, Number(process.hrtime.bigint() - started) / 1e9);
-        if (status >= 400) logger.warn({ platform, topic, status, reason: logged }, 'webhook refused');
+        if (status >= 400) logger.warn({ platform, topic: topic === 'unknown' ? claimedTopic : topic, status, reason: logged }, 'webhook refused');
         res.status(status).json(status < 300 ? { ok: true, outcome } : { error: message ?? outcome });
       };
 
@@ -77,7 +80,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
         const verified = adapter.webhooks.verify(raw, { appSecret, credentials: null });
         if (!verified.ok) return reply(401, 'rejected_401', undefined, verified.error.reason);
       }
-      const identity = adapter.webhooks.identify(raw);
+      const identity = claimed;
       if (!identity.ok) return reply(identity.error.status, `rejected_${identity.error.status}`, undefined, identity.error.reason);
       if (identity.value.kind === 'ping') return reply(200, 'ping');
       const { shopKey, topic, deliveryId } = identity.value;
@@ -109,6 +112,8 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       });
       // The signature holds, but for a body CartRelay holds for another shop: a replay under this one's headers.
       if (stored === 'refused') return reply(401, 'rejected_401', topic, 'this signed body was delivered for another shop');
+      // Ids only: the body (customers' personal data) stays in the store.
+      if (stored === 'stored') logger.info({ platform, shopId: shop.id, topic, webhookDeliveryId: deliveryId }, 'webhook stored');
       return reply(200, stored, topic);
     });
   }

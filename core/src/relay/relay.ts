@@ -126,7 +126,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   for (const loop of loops) loop.start();
   server.keepAliveTimeout = 65_000;
   const { port } = server.address() as AddressInfo;
-  logger.info({ port, database: store.dialect }, 'cartrelay relay listening');
+  logger.info({ host: options.host ?? '0.0.0.0', port, database: store.dialect }, 'cartrelay relay listening');
 
   return {
     url: `http://127.0.0.1:${port}`,
