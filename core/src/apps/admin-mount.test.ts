@@ -7,6 +7,7 @@ import express from 'express';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AdminAuthenticator } from '../admin/admin-router.ts';
+import type { AdminHome } from '../admin/contract.ts';
 import { createImpactClient } from '../delivery/impact-client.ts';
 import { err, ok } from '../result.ts';
 import { ShopDirectory } from '../shops/shop-directory.ts';
@@ -22,7 +23,12 @@ function appOf(platform: string, saved: string[]): StoreApp {
     const [claimed, shopKey] = String(req.headers['x-test-admin'] ?? '').split(':');
     return claimed === platform && shopKey ? ok({ platform, shopKey }) : err({ message: `not a ${platform} session`, headers: { 'x-refused-by': platform } });
   };
-  return { routers: [], authenticateAdmin, lifecycle: { configSaved: async (shop) => void saved.push(`${platform}:${shop.shopKey}`) } };
+  return {
+    routers: [],
+    authenticateAdmin,
+    lifecycle: { configSaved: async (shop) => void saved.push(`${platform}:${shop.shopKey}`) },
+    ...(platform === 'second' ? { clickCaptureStatus: async (shop) => ({ label: 'Second script', active: true, detail: `on ${shop.platform}:${shop.shopKey}` }) } : {}),
+  };
 }
 
 describe('the admin API of several store apps', () => {
@@ -54,6 +60,11 @@ describe('the admin API of several store apps', () => {
     expect(await (await get('/second/api/admin/shop', 'second:shop')).json()).toMatchObject({ platform: 'second', shopKey: 'shop' });
     const refused = await get('/second/api/admin/shop', 'first:shop');
     expect([refused.status, refused.headers.get('x-refused-by')]).toEqual([401, 'second']);
+  });
+
+  it('shows on Home the click capture of the shop’s own platform, none for a platform without one', async () => {
+    expect(((await (await get('/api/admin/home', 'second:shop')).json()) as AdminHome).clickCapture).toEqual({ label: 'Second script', active: true, detail: 'on second:shop' });
+    expect(((await (await get('/first/api/admin/home', 'first:shop')).json()) as AdminHome).clickCapture).toBeNull();
   });
 
   it('answers /api/admin for whichever app accepts the session, and with the first app’s refusal when none does', async () => {

@@ -1,5 +1,6 @@
 import express from 'express';
 import { type AdminAuthenticator, createAdminRouter } from '../admin/admin-router.ts';
+import type { ClickCaptureStatus } from '../admin/home.ts';
 import { ADMIN_API_BASE } from '../admin/contract.ts';
 import type { Shop } from '../shops/shop-directory.ts';
 import type { StoreApp, StoreAppContext } from './store-plugin.ts';
@@ -7,11 +8,16 @@ import type { StoreApp, StoreAppContext } from './store-plugin.ts';
 /**
  * The shared admin API (`/api/admin`, core/src/admin) behind the platform's own authentication: a
  * Shopify session token, a BigCommerce session from its signed payload, a WooCommerce signed link.
- * `onConfigSaved`: the platform's follow-up to a saved configuration (its StoreLifecycle.configSaved).
+ * `onConfigSaved`: the platform's follow-up to a saved configuration (its StoreLifecycle.configSaved);
+ * `clickCaptureStatus`: the platform's click capture on Home (StoreApp.clickCaptureStatus).
  */
 export function mountAdminApi(
   context: StoreAppContext,
-  options: { readonly authenticate: AdminAuthenticator; readonly onConfigSaved?: (shop: Shop) => Promise<void> },
+  options: {
+    readonly authenticate: AdminAuthenticator;
+    readonly onConfigSaved?: (shop: Shop) => Promise<void>;
+    readonly clickCaptureStatus?: (shop: Shop) => Promise<ClickCaptureStatus | null>;
+  },
 ): express.Router {
   const router = express.Router();
   router.use(
@@ -24,6 +30,7 @@ export function mountAdminApi(
       now: context.now,
       authenticate: options.authenticate,
       ...(options.onConfigSaved ? { onConfigSaved: options.onConfigSaved } : {}),
+      ...(options.clickCaptureStatus ? { clickCaptureStatus: options.clickCaptureStatus } : {}),
     }),
   );
   return router;
@@ -40,9 +47,11 @@ export function storeAppRouters(context: StoreAppContext, apps: ReadonlyMap<stri
   const configSaved = async (shop: Shop) => {
     await apps.get(shop.platform)?.lifecycle?.configSaved?.(shop);
   };
+  // The shop's own platform answers, whichever app's authentication let the request in.
+  const clickCaptureStatus = async (shop: Shop) => (await apps.get(shop.platform)?.clickCaptureStatus?.(shop)) ?? null;
   const routers = [...apps.values()].flatMap((app) => app.routers);
   for (const { platform, authenticate } of authenticated) {
-    routers.push(prefixed(`/${platform}`, mountAdminApi(context, { authenticate, onConfigSaved: configSaved })));
+    routers.push(prefixed(`/${platform}`, mountAdminApi(context, { authenticate, onConfigSaved: configSaved, clickCaptureStatus })));
   }
   if (authenticated.length > 0) {
     const anyApp: AdminAuthenticator = async (req) => {
@@ -54,7 +63,7 @@ export function storeAppRouters(context: StoreAppContext, apps: ReadonlyMap<stri
       }
       return refusal!;
     };
-    routers.push(mountAdminApi(context, { authenticate: anyApp, onConfigSaved: configSaved }));
+    routers.push(mountAdminApi(context, { authenticate: anyApp, onConfigSaved: configSaved, clickCaptureStatus }));
   }
   return routers;
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ZodType } from 'zod';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { AdminAuthenticator } from '../admin/admin-router.ts';
+import type { ClickCaptureStatus } from '../admin/home.ts';
 import type { ImpactClient } from '../delivery/impact-client.ts';
 import type { PlatformAdapter } from '../platform/platform-adapter.ts';
 import type { Shop, ShopDirectory } from '../shops/shop-directory.ts';
@@ -67,6 +68,11 @@ export interface StoreApp {
   readonly jobs?: readonly RelayJob[];
   /** Called by the relay when a shop's life changes. */
   readonly lifecycle?: StoreLifecycle;
+  /**
+   * The platform's click capture for Home ("Shopify pixel"…): whether it is set up, from what the app
+   * recorded when it last set it up (recordClickCaptureSetUp), not a platform call per page load.
+   */
+  readonly clickCaptureStatus?: (shop: Shop) => Promise<ClickCaptureStatus | null>;
 }
 
 export interface RelayJob {
