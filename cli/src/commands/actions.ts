@@ -1,4 +1,4 @@
-import { type DeliveryListing, type OrderListing, type Store, findOrderClickCapture, lateClickCapture } from '@cartrelay/core';
+import { type DeliveryListing, type OrderListing, type Store, findOrderClickCapture, lateClickCapture, operatorLines } from '@cartrelay/core';
 import { parseEnv } from '../env.ts';
 import { type Io, UsageError } from '../io.ts';
 import { parseOptions } from '../options.ts';
@@ -59,7 +59,7 @@ async function describeOrder(store: Store, shopId: number, order: OrderListing) 
       ? { lateClickId: { clickId: late.clickId, source: late.source, capturedAt: new Date(late.capturedAt).toISOString(), note: 'arrived after the conversion was sent; impact.com cannot add it' } }
       : {}),
     deliveries: deliveries.map(describeDelivery),
-    explain: order.explain,
+    explain: operatorLines(order.explain),
   };
 }
 

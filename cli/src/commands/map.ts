@@ -1,4 +1,4 @@
-import { describePayloadError, describeProblems, mapOrder, parseTrackingConfig } from '@cartrelay/core';
+import { describePayloadError, describeProblems, mapOrder, operatorLines, parseTrackingConfig } from '@cartrelay/core';
 import { type Io, UsageError, displayName, readJsonInput } from '../io.ts';
 import { parseOptions } from '../options.ts';
 import { platformAdapter } from '../platforms.ts';
@@ -31,8 +31,8 @@ export async function mapCommand(args: string[], io: Io): Promise<number> {
   const mapping = mapOrder(order.value, config, { now: io.now() });
   const output =
     mapping.decision === 'submit'
-      ? { decision: mapping.decision, request: mapping.request, explain: mapping.explain }
-      : { decision: mapping.decision, reason: mapping.reason, explain: mapping.explain };
+      ? { decision: mapping.decision, request: mapping.request, explain: operatorLines(mapping.explain) }
+      : { decision: mapping.decision, reason: mapping.reason, explain: operatorLines(mapping.explain) };
   io.stdout(`${JSON.stringify(output, null, 2)}\n`);
   return 0;
 }

@@ -126,8 +126,12 @@ describe('admin API', () => {
     ]);
   });
 
-  it('lists recent actions, empty at first', async () => {
-    expect(await call('GET', '/actions')).toEqual({ status: 200, body: { actions: [] } });
+  it('lists recent actions, empty at first, and refuses a limit or cursor it did not give', async () => {
+    expect(await call('GET', '/actions')).toEqual({ status: 200, body: { actions: [], nextCursor: null } });
+    expect(await call('GET', '/actions?limit=200&q=%201001%20')).toEqual({ status: 200, body: { actions: [], nextCursor: null } });
+    for (const query of ['limit=0', 'limit=201', 'limit=ten', 'before=not-a-cursor', `q=${'x'.repeat(101)}`]) {
+      expect((await call('GET', `/actions?${query}`)).status, query).toBe(400);
+    }
   });
 
   it('hands the merchant what privacy data requests produced', async () => {

@@ -1,22 +1,17 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { ZodType } from 'zod';
-import { type ClickCaptures, findOrderClickCapture } from '../captures/click-captures.ts';
 import type { TrackingConfig } from '../config/tracking-config.ts';
 import { parseTrackingConfig } from '../config/tracking-config.ts';
 import type { ImpactClient } from '../delivery/impact-client.ts';
-import type { DeliveryListing, DeliveryOutbox } from '../delivery/outbox.ts';
-import { lateClickCapture } from '../ledger/late-click.ts';
+import type { DeliveryOutbox } from '../delivery/outbox.ts';
 import { planTestAction } from '../ledger/test-action.ts';
 import type { PersonalData } from '../privacy/personal-data.ts';
 import type { Result } from '../result.ts';
 import type { Shop, ShopDirectory } from '../shops/shop-directory.ts';
 import type { ShopCursors } from '../shops/shop-cursors.ts';
-import type { RelayQueries } from '../store/relay-queries.ts';
 import { fieldProblems } from '../validation/format-issues.ts';
 import {
-  type AdminAction,
-  type AdminDelivery,
   type AdminError,
   type AdminShop,
   type ConnectionSaved,
@@ -24,6 +19,7 @@ import {
   ConnectionTestInputSchema,
   type TestActionResult,
 } from './contract.ts';
+import { type ActionsStore, ActionsQuerySchema, listActions } from './actions.ts';
 import { CONNECTION_SAVED_CURSOR, type ClickCaptureStatus, type HomeStore, buildAdminHome } from './home.ts';
 
 /** Who is asking, as the platform's authentication established it. */
@@ -46,7 +42,7 @@ export interface AdminAuthFailure {
 export type AdminAuthenticator = (req: Request) => Promise<Result<AdminIdentity, AdminAuthFailure>>;
 
 /** What the admin API reads and queues: orders and deliveries, click captures, data-request exports, test actions. */
-export type AdminStore = Pick<RelayQueries, 'listOrders' | 'listDeliveries'> & Pick<ClickCaptures, 'findClickCapture'> & Pick<PersonalData, 'listCustomerDataExports'> & Pick<DeliveryOutbox, 'enqueueDeliveries'> & HomeStore & Pick<ShopCursors, 'saveCursor'>;
+export type AdminStore = ActionsStore & Pick<PersonalData, 'listCustomerDataExports'> & Pick<DeliveryOutbox, 'enqueueDeliveries'> & HomeStore & Pick<ShopCursors, 'saveCursor'>;
 
 export interface AdminRouterOptions {
   readonly shops: ShopDirectory;
@@ -171,8 +167,9 @@ export function createAdminRouter(options: AdminRouterOptions): express.Router {
   router.get(
     '/actions',
     route(async (req, res, shop) => {
-      const limit = Math.min(200, Math.max(1, Number(req.query.limit) || 50));
-      res.json({ actions: await listActions(store, shop, limit) });
+      const query = parse(ActionsQuerySchema, req.query, res);
+      if (!query) return;
+      res.json(await listActions(store, shop, query, now()));
     }),
   );
 
@@ -202,64 +199,5 @@ function adminShop(shop: Shop): AdminShop {
     active: shop.active,
     connection: { accountSid: shop.impact?.accountSid ?? null, authTokenSet: Boolean(shop.impact?.authToken) },
     config: shop.config as TrackingConfig | null,
-  };
-}
-
-/** The shop's recent orders and test actions as the merchant sees them: each with its deliveries and impact.com's answers. */
-async function listActions(store: AdminStore, shop: Shop, limit: number): Promise<AdminAction[]> {
-  const orders = await store.listOrders(shop.id, { limit });
-  const fromOrders = await Promise.all(
-    orders.map(async (order): Promise<AdminAction> => {
-      const deliveries = await store.listDeliveries(shop.id, { orderRef: order.id });
-      const conversion = deliveries.find((d) => d.kind === 'conversion');
-      const capture = conversion ? await findOrderClickCapture(store, shop.id, order) : null;
-      const late = conversion ? lateClickCapture(conversion.fields, capture) : null;
-      return {
-        source: 'order',
-        platformOrderId: order.platformOrderId,
-        orderNumber: order.orderNumber,
-        impactOrderId: order.impactOrderId,
-        status: order.status,
-        updatedAt: new Date(order.updatedAt).toISOString(),
-        deliveries: deliveries.map(adminDelivery),
-        lateClickId: late ? { clickId: late.clickId, source: late.source, capturedAt: new Date(late.capturedAt).toISOString() } : null,
-        explain: order.explain,
-      };
-    }),
-  );
-  // Test actions belong to no order: their conversion and scheduled reversal share an OrderId.
-  const byTest = new Map<string, DeliveryListing[]>();
-  for (const delivery of await store.listDeliveries(shop.id, { orderRef: null })) {
-    const orderId = delivery.fields.OrderId ?? `delivery ${delivery.id}`;
-    byTest.set(orderId, [...(byTest.get(orderId) ?? []), delivery]);
-  }
-  const fromTests = [...byTest].map(([orderId, deliveries]): AdminAction => {
-    const done = (kind: string) => deliveries.some((d) => d.kind === kind && d.status === 'done');
-    return {
-      source: 'test_action',
-      platformOrderId: orderId,
-      orderNumber: null,
-      impactOrderId: orderId,
-      status: done('reversal') ? 'reversed' : done('conversion') ? 'converted' : 'none',
-      updatedAt: new Date(Math.max(...deliveries.map((d) => d.completedAt ?? d.createdAt))).toISOString(),
-      deliveries: deliveries.map(adminDelivery),
-      lateClickId: null,
-      explain: ['test action: a marked conversion, reversed with TEST_ACTION an hour after it was sent'],
-    };
-  });
-  return [...fromOrders, ...fromTests].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).slice(0, limit);
-}
-
-function adminDelivery(d: DeliveryListing): AdminDelivery {
-  return {
-    kind: d.kind,
-    status: d.status,
-    attempts: d.attemptLog.length,
-    lastError: d.lastError,
-    submissionStatus: d.submissionStatus,
-    submissionErrors: d.submissionErrors,
-    createdAt: new Date(d.createdAt).toISOString(),
-    completedAt: d.completedAt === null ? null : new Date(d.completedAt).toISOString(),
-    dueAt: d.status === 'pending' ? new Date(d.availableAt).toISOString() : null,
   };
 }

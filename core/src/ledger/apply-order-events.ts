@@ -2,6 +2,7 @@ import type { TrackingConfig } from '../config/tracking-config.ts';
 import { customerKeys } from './customer-keys.ts';
 import { keptEntry } from './kept-order.ts';
 import type { LedgerTransaction, OrderLedger } from './order-ledger.ts';
+import { orderSearchKeys } from './order-search.ts';
 import { type LifecyclePlan, type OrderEvent, planOrderEvent } from './order-lifecycle.ts';
 
 /** An order event to apply: what a webhook meant (or a reconciliation found) for one order of a shop. */
@@ -54,7 +55,7 @@ async function applyOrderEvent(orders: LedgerTransaction, input: ApplyOrderEvent
   const planned = planOrderEvent(previous, input.event, input.config, { now: new Date(input.now), customerConvertedBefore });
   // The entry saved keeps of the order only what planning its later events needs: no plain email, IP or user agent.
   const plan = { ...planned, entry: keptEntry(planned.entry, input.config.clickIdParam) };
-  const saved = await orders.saveEntry(locked, { entry: plan.entry, explain: plan.explain, customer }, input.now);
+  const saved = await orders.saveEntry(locked, { entry: plan.entry, explain: plan.explain, customer, search: orderSearchKeys(plan.entry.order, input.config.clickIdParam) }, input.now);
   if (saved === 'order_id_taken') {
     return { ok: false, reason: 'order_id_taken', message: `another order of this shop already converted under the same OrderId (order ${input.platformOrderId})` };
   }

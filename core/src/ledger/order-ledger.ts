@@ -1,4 +1,6 @@
+import type { ExplainLine } from '../mapping/explain-line.ts';
 import type { CustomerKeys } from './customer-keys.ts';
+import type { OrderSearchKeys } from './order-search.ts';
 import type { LedgerEntry, PlannedDelivery } from './order-lifecycle.ts';
 
 /**
@@ -57,7 +59,10 @@ export interface LockedEntry {
 
 export interface SavedEntry {
   readonly entry: LedgerEntry;
-  readonly explain: readonly string[];
+  /** Both forms of each line are stored: the operator's for the command, the merchant's for the admin page. */
+  readonly explain: readonly ExplainLine[];
   /** How later orders recognise this customer (new or returning). */
   readonly customer: CustomerKeys;
+  /** What the admin page's search finds the order by. */
+  readonly search: OrderSearchKeys;
 }

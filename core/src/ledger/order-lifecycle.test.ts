@@ -3,6 +3,7 @@ import type { MinorUnits } from '../money/minor-units.ts';
 import type { Order } from '../order/order.ts';
 import { aConfig, aLine, anOrder } from '../testing/builders.ts';
 import { type LedgerEntry, type OrderEvent, emptyLedgerEntry, planOrderEvent } from './order-lifecycle.ts';
+import { operatorLines } from '../mapping/explain-line.ts';
 
 const config = aConfig();
 const context = { now: new Date('2026-06-01T00:00:00Z'), customerConvertedBefore: false };
@@ -189,6 +190,6 @@ describe('refunds without item detail', () => {
     expect(planned.map((p) => p.map((d) => d.kind))).toEqual([['conversion'], [], ['reversal']]);
     expect(entry.sent.status).toBe('reversed');
     const plan = planOrderEvent(emptyLedgerEntry('P1'), { kind: 'order', order: sale({ refunds: [{ id: 'W1', lines: [] }] }) }, config, context);
-    expect(plan.explain).toContain('refund W1 names no items (the platform sent only its total): it changes no quantity; a full refund still reverses');
+    expect(operatorLines(plan.explain)).toContain('refund W1 names no items (the platform sent only its total): it changes no quantity; a full refund still reverses');
   });
 });

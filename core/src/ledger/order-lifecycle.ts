@@ -1,5 +1,6 @@
 import type { TrackingConfig } from '../config/tracking-config.ts';
 import { CONVERSIONS_PATH, type ConversionFields, type Mapping } from '../mapping/conversion.ts';
+import { type ExplainLine, explainLine } from '../mapping/explain-line.ts';
 import { mapOrder } from '../mapping/map-order.ts';
 import type { MinorUnits } from '../money/minor-units.ts';
 import type { CancelReason, Order, Refund } from '../order/order.ts';
@@ -53,7 +54,7 @@ export interface LifecycleContext {
 export interface LifecyclePlan {
   readonly entry: LedgerEntry;
   readonly deliveries: readonly PlannedDelivery[];
-  readonly explain: readonly string[];
+  readonly explain: readonly ExplainLine[];
   /** The mapping of the order as sold, when there is an order. */
   readonly mapping: Mapping | null;
 }
@@ -63,20 +64,32 @@ export function emptyLedgerEntry(platformOrderId: string): LedgerEntry {
 }
 
 export function planOrderEvent(previous: LedgerEntry, event: OrderEvent, config: TrackingConfig, context: LifecycleContext): LifecyclePlan {
-  const explain: string[] = [];
+  const explain: ExplainLine[] = [];
   const order = mergeEvent(previous, event, explain);
   if (order === null) {
     const refund = event.kind === 'refund' ? event.refund : null;
     return {
       entry: { ...previous, earlyRefunds: refund ? mergeRefunds(previous.earlyRefunds, [refund]) : previous.earlyRefunds },
       deliveries: [],
-      explain: [...explain, refund ? 'refund recorded; it is applied when the order arrives' : 'order deleted before it was known: nothing to reverse'],
+      explain: [
+        ...explain,
+        refund
+          ? explainLine('refund recorded; it is applied when the order arrives', 'A refund came before its order: it is applied when the order arrives.')
+          : explainLine('order deleted before it was known: nothing to reverse', 'The order was deleted before CartRelay saw it: nothing to reverse.'),
+      ],
       mapping: null,
     };
   }
 
   for (const refund of order.refunds) {
-    if (refund.lines.length === 0) explain.push(`refund ${refund.id} names no items (the platform sent only its total): it changes no quantity; a full refund still reverses`);
+    if (refund.lines.length === 0) {
+      explain.push(
+        explainLine(
+          `refund ${refund.id} names no items (the platform sent only its total): it changes no quantity; a full refund still reverses`,
+          `Refund ${refund.id} names no items (the store sent only its total): it changes no quantity, though a full refund still reverses the sale.`,
+        ),
+      );
+    }
   }
   const withCustomer = fillCustomerHistory(order, context.customerConvertedBefore, explain);
   const mapping = mapOrder(withCustomer, config, { now: context.now });
@@ -88,7 +101,7 @@ export function planOrderEvent(previous: LedgerEntry, event: OrderEvent, config:
 }
 
 /** The order to plan with: the newest state, with every refund known so far. */
-function mergeEvent(previous: LedgerEntry, event: OrderEvent, explain: string[]): Order | null {
+function mergeEvent(previous: LedgerEntry, event: OrderEvent, explain: ExplainLine[]): Order | null {
   if (event.kind === 'refund') {
     if (previous.order === null) return null;
     return { ...previous.order, refunds: mergeRefunds(previous.order.refunds, [event.refund]) };
@@ -101,7 +114,12 @@ function mergeEvent(previous: LedgerEntry, event: OrderEvent, explain: string[])
   const known = previous.order;
   const refunds = mergeRefunds(mergeRefunds(known?.refunds ?? [], previous.earlyRefunds), incoming.refunds);
   if (known && isOlder(incoming, known)) {
-    explain.push(`stale delivery: order state of ${incoming.updatedAt} is older than the known ${known.updatedAt}; kept the known state`);
+    explain.push(
+      explainLine(
+        `stale delivery: order state of ${incoming.updatedAt} is older than the known ${known.updatedAt}; kept the known state`,
+        `An older copy of the order (${incoming.updatedAt}) arrived after a newer one (${known.updatedAt}): the newer one is kept.`,
+      ),
+    );
     return { ...known, refunds };
   }
   // A click id captured apart from the payload (a beacon, the customer journey) was joined to the order
@@ -124,19 +142,32 @@ function mergeRefunds(known: readonly Refund[], incoming: readonly Refund[]): Re
   return [...byId.values()];
 }
 
-function fillCustomerHistory(order: Order, convertedBefore: boolean, explain: string[]): Order {
+function fillCustomerHistory(order: Order, convertedBefore: boolean, explain: ExplainLine[]): Order {
   const { customer } = order;
   if (customer.returning !== null || (!customer.id && !customer.email && !customer.emailDigests)) return order;
-  explain.push(`customer ${convertedBefore ? 'converted before' : 'has not converted before'} (ledger)`);
+  explain.push(
+    explainLine(
+      `customer ${convertedBefore ? 'converted before' : 'has not converted before'} (ledger)`,
+      convertedBefore ? 'The customer ordered before (an earlier order was sent).' : 'The customer has not ordered before, as far as CartRelay knows.',
+    ),
+  );
   return { ...order, customer: { ...customer, returning: convertedBefore } };
 }
 
 type DesiredState =
-  | { readonly status: 'none'; readonly why: string }
-  | { readonly status: 'active'; readonly items: Record<string, number>; readonly why: string }
-  | { readonly status: 'reversed'; readonly disposition: ReversalDisposition; readonly why: string };
+  | { readonly status: 'none'; readonly why: ExplainLine }
+  | { readonly status: 'active'; readonly items: Record<string, number>; readonly why: ExplainLine }
+  | { readonly status: 'reversed'; readonly disposition: ReversalDisposition; readonly why: ExplainLine };
 
 type ReversalDisposition = 'ITEM_RETURNED' | 'ORDER_ERROR' | 'CONS_FRAUD' | 'ITEM_OUT_OF_STOCK';
+
+/** A reversal's code as the merchant reads it. */
+const REVERSAL_WORDS: Record<ReversalDisposition, string> = {
+  ITEM_RETURNED: 'items returned',
+  ORDER_ERROR: 'order error',
+  CONS_FRAUD: 'fraud',
+  ITEM_OUT_OF_STOCK: 'out of stock',
+};
 
 /** impact.com's reversal code for a cancellation: fraud and stock have their own; any other is an order error. */
 function cancellationDisposition(reason: CancelReason | null | undefined): ReversalDisposition {
@@ -148,25 +179,44 @@ function cancellationDisposition(reason: CancelReason | null | undefined): Rever
 function desiredState(order: Order, mapping: Mapping, config: TrackingConfig, now: Date): DesiredState {
   switch (order.paymentState) {
     case 'refunded':
-      return { status: 'reversed', disposition: 'ITEM_RETURNED', why: `fully refunded (${order.platformStatus})` };
+      return {
+        status: 'reversed',
+        disposition: 'ITEM_RETURNED',
+        why: explainLine(`fully refunded (${order.platformStatus})`, `The order was fully refunded (the store says ${order.platformStatus}).`),
+      };
     case 'cancelled':
       return {
         status: 'reversed',
         disposition: cancellationDisposition(order.cancelReason),
-        why: `cancelled${order.cancelReason ? ` (reason: ${order.cancelReason})` : ''} (${order.platformStatus})`,
+        why: explainLine(
+          `cancelled${order.cancelReason ? ` (reason: ${order.cancelReason})` : ''} (${order.platformStatus})`,
+          `The order was cancelled${order.cancelReason ? ` (reason: ${order.cancelReason})` : ''} (the store says ${order.platformStatus}).`,
+        ),
       };
     case 'declined':
     case 'failed':
-      return { status: 'reversed', disposition: 'ORDER_ERROR', why: `${order.paymentState} (${order.platformStatus})` };
+      return {
+        status: 'reversed',
+        disposition: 'ORDER_ERROR',
+        why: explainLine(`${order.paymentState} (${order.platformStatus})`, `The payment ${order.paymentState === 'declined' ? 'was declined' : 'failed'} (the store says ${order.platformStatus}).`),
+      };
   }
-  if (mapping.decision === 'skip') return { status: 'none', why: `no conversion: ${mapping.reason}` };
+  // The merchant's form starts "Not sent: ": recent actions show it as the order's status.
+  if (mapping.decision === 'skip') return { status: 'none', why: explainLine(`no conversion: ${mapping.reason}`, `Not sent: ${mapping.merchantReason}.`) };
   const items = itemQuantities(mapping.request.fields);
   const kept = keptQuantities(order, config, now);
   if (kept) for (const sku of Object.keys(items)) items[sku] = kept[sku] ?? 0;
   if (Object.values(items).every((quantity) => quantity === 0)) {
-    return { status: 'reversed', disposition: 'ITEM_RETURNED', why: 'every item refunded' };
+    return { status: 'reversed', disposition: 'ITEM_RETURNED', why: explainLine('every item refunded', 'Every item was refunded.') };
   }
-  return { status: 'active', items, why: order.refunds.length > 0 ? `${order.refunds.length} refund(s) applied` : 'sale as mapped' };
+  return {
+    status: 'active',
+    items,
+    why:
+      order.refunds.length > 0
+        ? explainLine(`${order.refunds.length} refund(s) applied`, `${order.refunds.length === 1 ? 'One refund is' : `${order.refunds.length} refunds are`} taken off the sale.`)
+        : explainLine('sale as mapped', 'The sale counts as described above.'),
+  };
 }
 
 /**
@@ -197,10 +247,10 @@ function transition(
   sent: SentState,
   desired: DesiredState,
   mapping: Mapping,
-  explain: string[],
+  explain: ExplainLine[],
 ): { sent: SentState; deliveries: PlannedDelivery[] } {
   if (sent.status === 'reversed') {
-    explain.push('already reversed at impact.com: nothing more to send');
+    explain.push(explainLine('already reversed at impact.com: nothing more to send', 'Already reversed at impact.com: nothing more to send.'));
     return { sent, deliveries: [] };
   }
   if (sent.status === 'none') {
@@ -208,13 +258,13 @@ function transition(
     const fields = mapping.request.fields;
     const converted: SentState = { status: 'converted', actionTrackerId: fields.ActionTrackerId!, orderId: fields.OrderId!, items: itemQuantities(fields) };
     const conversion: PlannedDelivery = { kind: 'conversion', method: 'POST', path: CONVERSIONS_PATH, fields };
-    explain.push(`conversion for OrderId ${converted.orderId}`);
+    explain.push(explainLine(`conversion for OrderId ${converted.orderId}`, `Sent to impact.com as order ${converted.orderId}.`));
     const next = transition(converted, desired, mapping, explain);
     return { sent: next.sent, deliveries: [conversion, ...next.deliveries] };
   }
   const key = { ActionTrackerId: sent.actionTrackerId, OrderId: sent.orderId };
   if (desired.status === 'reversed') {
-    explain.push(`reversal of OrderId ${sent.orderId}: ${desired.disposition}`);
+    explain.push(explainLine(`reversal of OrderId ${sent.orderId}: ${desired.disposition}`, `The sale is reversed at impact.com (${REVERSAL_WORDS[desired.disposition]}).`));
     return {
       sent: { status: 'reversed', ...{ actionTrackerId: sent.actionTrackerId, orderId: sent.orderId } },
       deliveries: [{ kind: 'reversal', method: 'DELETE', path: ACTIONS_PATH, fields: { ...key, DispositionCode: desired.disposition } }],
@@ -231,7 +281,8 @@ function transition(
     fields[`Sku${suffix}`] = sku;
     fields[`Quantity${suffix}`] = String(desired.items[sku] ?? 0);
   });
-  explain.push(`modification of OrderId ${sent.orderId}: ${changed.map((sku) => `${sku} → ${desired.items[sku] ?? 0}`).join(', ')}`);
+  const quantities = changed.map((sku) => `${sku} → ${desired.items[sku] ?? 0}`).join(', ');
+  explain.push(explainLine(`modification of OrderId ${sent.orderId}: ${quantities}`, `The sale is changed at impact.com: ${quantities}.`));
   return {
     sent: { ...sent, items: { ...sent.items, ...desired.items } },
     deliveries: [{ kind: 'modification', method: 'PUT', path: ACTIONS_PATH, fields }],

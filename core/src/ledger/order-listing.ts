@@ -1,3 +1,5 @@
+import type { StoredExplainLine } from '../mapping/explain-line.ts';
+
 /** The ledger's orders as the merchant and the operator see them (the read side: RelayQueries.listOrders). */
 export interface OrderListing {
   readonly id: number;
@@ -9,7 +11,8 @@ export interface OrderListing {
   readonly checkoutToken: string | null;
   /** The number the merchant knows the order by ("1001" for Shopify's #1001); null before the order arrived. */
   readonly orderNumber: string | null;
-  readonly explain: readonly string[];
+  /** Why the order was or was not sent; rows saved before lines had two forms hold plain strings. */
+  readonly explain: readonly StoredExplainLine[];
   readonly createdAt: number;
   readonly updatedAt: number;
 }

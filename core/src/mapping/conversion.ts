@@ -1,3 +1,5 @@
+import type { ExplainLine } from './explain-line.ts';
+
 /**
  * What mapping produces: impact.com Conversions API fields (flat names → string values, exactly
  * as they are form-encoded), or a deliberate skip, each with the decisions that led to it.
@@ -21,8 +23,15 @@ export type SkipCode =
   | 'invalid_order';
 
 export type Mapping =
-  | { readonly decision: 'submit'; readonly request: ConversionRequest; readonly explain: readonly string[] }
-  | { readonly decision: 'skip'; readonly code: SkipCode; readonly reason: string; readonly explain: readonly string[] };
+  | { readonly decision: 'submit'; readonly request: ConversionRequest; readonly explain: readonly ExplainLine[] }
+  | {
+      readonly decision: 'skip';
+      readonly code: SkipCode;
+      readonly reason: string;
+      /** The reason as the admin page says it ("code STAFF50 is excluded by promo mapping 3"). */
+      readonly merchantReason: string;
+      readonly explain: readonly ExplainLine[];
+    };
 
 /**
  * impact.com's documented field sizes (Conversions POST). Identity fields that do not fit are an

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TrackingConfig } from '../config/tracking-config.ts';
 import type { Order } from '../order/order.ts';
 import { FIELD_LIMITS, truncate } from './conversion.ts';
+import { type ExplainLine, explainLine, merchantRuleName } from './explain-line.ts';
 import type { CompiledRules } from './rule-matching.ts';
 
 export interface CustomerFields {
@@ -13,7 +14,7 @@ export interface CustomerFields {
   readonly ipAddress: string | null;
   /** The buyer's browser user agent, only with `sendUserAgent`. */
   readonly userAgent: string | null;
-  readonly explain: readonly string[];
+  readonly explain: readonly ExplainLine[];
 }
 
 /**
@@ -24,40 +25,50 @@ export interface CustomerFields {
  */
 export function customerFields(order: Pick<Order, 'customer' | 'client'>, config: TrackingConfig, rules: CompiledRules): CustomerFields {
   const { customer, client } = order;
-  const explain: string[] = [];
+  const explain: ExplainLine[] = [];
   const customerId = customer.id ? truncate(customer.id, FIELD_LIMITS.CustomerId) : null;
-  explain.push(customerId ? `CustomerId ${customerId}: registered customer` : 'no CustomerId: guest checkout');
+  explain.push(
+    customerId
+      ? explainLine(`CustomerId ${customerId}: registered customer`, `A registered customer: their customer id ${customerId} is sent.`)
+      : explainLine('no CustomerId: guest checkout', 'A guest checkout: no customer id is sent.'),
+  );
 
   const email = customer.email?.trim().toLowerCase() || null;
   // An order as the ledger keeps it has the email's digests instead (core/src/ledger/kept-order.ts).
   const digests = email === null ? (customer.emailDigests ?? null) : null;
   let emailHash: string | null = null;
-  if (email === null && digests === null) explain.push('no CustomerEmail: the order has no email');
-  else if (config.emailHash === 'none') explain.push('CustomerEmail left out: emailHash is "none"');
+  if (email === null && digests === null) explain.push(explainLine('no CustomerEmail: the order has no email', 'The order has no email: none is sent.'));
+  else if (config.emailHash === 'none') explain.push(explainLine('CustomerEmail left out: emailHash is "none"', 'The email is not sent: the settings say not to.'));
   else {
     emailHash = email === null ? (digests?.[config.emailHash] ?? null) : hashEmail(email, config.emailHash);
-    explain.push(`CustomerEmail: ${config.emailHash === 'sha1' ? 'SHA-1' : 'SHA-256'} of the trimmed, lower-cased email`);
+    explain.push(
+      explainLine(
+        `CustomerEmail: ${config.emailHash === 'sha1' ? 'SHA-1' : 'SHA-256'} of the trimmed, lower-cased email`,
+        'The email is sent scrambled (hashed), never as it was typed.',
+      ),
+    );
   }
 
-  const { status, reason } = customerStatus(customer, config, rules);
-  explain.push(reason);
+  const decided = customerStatus(customer, config, rules);
+  const status = decided.status;
+  explain.push(decided.explain);
 
   const ip = client.ip?.trim() || null;
   let ipAddress: string | null = null;
-  if (!config.sendIpAddress) explain.push('IpAddress left out: sendIpAddress is off');
-  else if (ip === null) explain.push('no IpAddress: the order has no IP address');
+  if (!config.sendIpAddress) explain.push(explainLine('IpAddress left out: sendIpAddress is off', "The buyer's IP address is not sent: the settings say not to."));
+  else if (ip === null) explain.push(explainLine('no IpAddress: the order has no IP address', "The order has no IP address: none is sent."));
   else {
     ipAddress = ip;
-    explain.push("IpAddress: the buyer's IP address (sendIpAddress is on)");
+    explain.push(explainLine("IpAddress: the buyer's IP address (sendIpAddress is on)", "The buyer's IP address is sent, as the settings allow."));
   }
 
   const agent = client.userAgent?.trim() || null;
   let userAgent: string | null = null;
-  if (!config.sendUserAgent) explain.push('UserAgent left out: sendUserAgent is off');
-  else if (agent === null) explain.push('no UserAgent: the order has no user agent');
+  if (!config.sendUserAgent) explain.push(explainLine('UserAgent left out: sendUserAgent is off', "The buyer's browser is not sent: the settings say not to."));
+  else if (agent === null) explain.push(explainLine('no UserAgent: the order has no user agent', "The order does not say the buyer's browser: none is sent."));
   else {
     userAgent = truncate(agent, FIELD_LIMITS.UserAgent);
-    explain.push("UserAgent: the buyer's browser (sendUserAgent is on)");
+    explain.push(explainLine("UserAgent: the buyer's browser (sendUserAgent is on)", "The buyer's browser is sent, as the settings allow."));
   }
 
   return { customerId, emailHash, status: status === null ? null : truncate(status, FIELD_LIMITS.CustomerStatus), ipAddress, userAgent, explain };
@@ -68,16 +79,36 @@ export function hashEmail(normalisedEmail: string, algorithm: 'sha1' | 'sha256')
 }
 
 /** First matching tag rule, else new/returning when the order's data says so; never guessed. */
-function customerStatus(customer: Order['customer'], config: TrackingConfig, rules: CompiledRules): { status: string | null; reason: string } {
+function customerStatus(customer: Order['customer'], config: TrackingConfig, rules: CompiledRules): { status: string | null; explain: ExplainLine } {
   const matched = rules.statusForTags(customer.tags);
   if (matched) {
     const { rule, index } = matched;
-    return { status: rule.status, reason: `CustomerStatus ${rule.status}: tag ${rule.tag} (customerStatus.rules[${index}])` };
+    return {
+      status: rule.status,
+      explain: explainLine(
+        `CustomerStatus ${rule.status}: tag ${rule.tag} (customerStatus.rules[${index}])`,
+        `Customer status ${rule.status}: the customer is tagged ${rule.tag} (${merchantRuleName('customerTags', index)}).`,
+      ),
+    };
   }
-  if (customer.returning === null) return { status: null, reason: 'no CustomerStatus: the order does not say whether the customer is new or returning' };
+  if (customer.returning === null) {
+    return {
+      status: null,
+      explain: explainLine(
+        'no CustomerStatus: the order does not say whether the customer is new or returning',
+        'No customer status: the order does not say whether the customer is new or returning.',
+      ),
+    };
+  }
   const kind = customer.returning ? 'returning' : 'new';
   const status = config.customerStatus[kind] ?? null;
   return status
-    ? { status, reason: `CustomerStatus ${status}: ${kind} customer` }
-    : { status: null, reason: `no CustomerStatus: ${kind} customer but customerStatus.${kind} is not set` };
+    ? { status, explain: explainLine(`CustomerStatus ${status}: ${kind} customer`, `Customer status ${status}: a ${kind} customer.`) }
+    : {
+        status: null,
+        explain: explainLine(
+          `no CustomerStatus: ${kind} customer but customerStatus.${kind} is not set`,
+          `No customer status: a ${kind} customer, and no status is set for ${kind} customers.`,
+        ),
+      };
 }

@@ -2,6 +2,7 @@ import type { TrackingConfig } from '../config/tracking-config.ts';
 import type { MinorUnits } from '../money/minor-units.ts';
 import type { LineItem } from '../order/order.ts';
 import { FIELD_LIMITS, truncate } from './conversion.ts';
+import { type ExplainLine, explainLine, merchantRuleName } from './explain-line.ts';
 import { type CompiledRules, describeRule } from './rule-matching.ts';
 
 /** One impact.com item: all order lines sharing a SKU, merged, because impact.com modifies items by SKU. */
@@ -16,7 +17,7 @@ export interface TrackedItem {
 
 export interface ItemSelection {
   readonly items: readonly TrackedItem[];
-  readonly explain: readonly string[];
+  readonly explain: readonly ExplainLine[];
 }
 
 /**
@@ -24,28 +25,34 @@ export interface ItemSelection {
  * with the same SKU merged, in order of first appearance.
  */
 export function selectItems(lines: readonly LineItem[], config: TrackingConfig, rules: CompiledRules): ItemSelection {
-  const explain: string[] = [];
+  const explain: ExplainLine[] = [];
   const bySku = new Map<string, { sku: string; category: string; name: string; quantity: number; subtotal: number; discount: number; lines: number }>();
 
   for (const line of lines) {
     const label = `line ${line.id}${line.name ? ` (${line.name})` : ''}`;
+    const item = line.name ? `"${line.name}"` : `Line ${line.id}`;
     if (line.giftCard) {
-      explain.push(`${label} left out: gift card`);
+      explain.push(explainLine(`${label} left out: gift card`, `${item} is not counted: it is a gift card.`));
       continue;
     }
     if (line.partOf !== null) {
-      explain.push(`${label} left out: part of line ${line.partOf}, whose price includes it`);
+      explain.push(explainLine(`${label} left out: part of line ${line.partOf}, whose price includes it`, `${item} is not counted: it is part of a bundle whose price includes it.`));
       continue;
     }
     if (line.quantity === 0) {
-      explain.push(`${label} left out: quantity 0`);
+      explain.push(explainLine(`${label} left out: quantity 0`, `${item} is not counted: its quantity is 0.`));
       continue;
     }
     const { sku, from } = itemSku(line);
-    if (from !== 'sku') explain.push(`${label} has no SKU: ItemSku is its ${from} ${sku}`);
+    if (from !== 'sku') explain.push(explainLine(`${label} has no SKU: ItemSku is its ${from} ${sku}`, `${item} has no SKU: it is sent as its ${from} ${sku}.`));
     const exclusion = rules.sku.exclusions.first(sku);
     if (exclusion) {
-      explain.push(`${label} left out: SKU ${sku} excluded by ${describeRule('skus', exclusion.index, exclusion.rule.match, exclusion.rule.sku)}`);
+      explain.push(
+        explainLine(
+          `${label} left out: SKU ${sku} excluded by ${describeRule('skus', exclusion.index, exclusion.rule.match, exclusion.rule.sku)}`,
+          `${item} is not counted: SKU ${sku} is excluded by ${merchantRuleName('skus', exclusion.index)}.`,
+        ),
+      );
       continue;
     }
     const existing = bySku.get(sku);
@@ -60,15 +67,18 @@ export function selectItems(lines: readonly LineItem[], config: TrackingConfig, 
     const category = categoryRule?.rule.category ?? config.defaultCategory;
     explain.push(
       categoryRule
-        ? `SKU ${sku}: category ${category} from ${describeRule('skus', categoryRule.index, categoryRule.rule.match, categoryRule.rule.sku)}`
-        : `SKU ${sku}: no SKU rule matches, defaultCategory ${category}`,
+        ? explainLine(
+            `SKU ${sku}: category ${category} from ${describeRule('skus', categoryRule.index, categoryRule.rule.match, categoryRule.rule.sku)}`,
+            `SKU ${sku} is in category ${category} (${merchantRuleName('skus', categoryRule.index)}).`,
+          )
+        : explainLine(`SKU ${sku}: no SKU rule matches, defaultCategory ${category}`, `SKU ${sku} matches no SKU rule: it is in the default category ${category}.`),
     );
     bySku.set(sku, { sku, category, name: line.name, quantity: line.quantity, subtotal: line.subtotal, discount: line.discount, lines: 1 });
   }
 
   const items: TrackedItem[] = [];
   for (const item of bySku.values()) {
-    if (item.lines > 1) explain.push(`SKU ${item.sku}: ${item.lines} lines merged, quantity ${item.quantity}`);
+    if (item.lines > 1) explain.push(explainLine(`SKU ${item.sku}: ${item.lines} lines merged, quantity ${item.quantity}`, `SKU ${item.sku} is on ${item.lines} lines: sent once, quantity ${item.quantity}.`));
     items.push({
       sku: truncate(item.sku, FIELD_LIMITS.ItemSku),
       category: truncate(item.category, FIELD_LIMITS.ItemCategory),

@@ -5,6 +5,7 @@ import type { PaymentState } from '../order/order.ts';
 import { aConfig, aLine, anOrder } from '../testing/builders.ts';
 import type { Mapping } from './conversion.ts';
 import { mapOrder } from './map-order.ts';
+import { operatorLines } from './explain-line.ts';
 
 const now = new Date('2026-06-01T00:00:00Z');
 const usd = (n: number) => n as MinorUnits;
@@ -115,7 +116,7 @@ describe('rule 5: click id', () => {
     const long = 'a'.repeat(65);
     const mapping = mapOrder(anOrder({ landingUrl: `/?irclickid=${long}`, capturedClickId: 'OK1' }), aConfig(), { now });
     expect(submitted(mapping).ClickId).toBe('OK1');
-    expect(mapping.explain).toContain('click id from landing URL parameter irclickid dropped: 65 characters, impact.com allows 64');
+    expect(operatorLines(mapping.explain)).toContain('click id from landing URL parameter irclickid dropped: 65 characters, impact.com allows 64');
     const only = mapOrder(anOrder({ landingUrl: `/?irclickid=${long}`, customer: { id: '7' } }), aConfig(), { now });
     expect(submitted(only).ClickId).toBeUndefined();
   });
@@ -289,7 +290,7 @@ describe('rule 9 and 10: discounts and amounts', () => {
     const kwd = anOrder({ currency: 'KWD' as never, lineItems: [aLine({ subtotal: usd(12345), discount: usd(5) })] });
     const mapping = mapOrder(kwd, aConfig(), { now });
     expect(submitted(mapping)).toMatchObject({ ItemSubTotal1: '12.35', OrderDiscount: '0.01' });
-    expect(mapping.explain).toContain('KWD has 3 decimals and impact.com takes 2: amounts rounded to 0.01, the sale amount once');
+    expect(operatorLines(mapping.explain)).toContain('KWD has 3 decimals and impact.com takes 2: amounts rounded to 0.01, the sale amount once');
     // 1.004 + 1.004 = 2.008 → 2.01, though each line alone rounds to 1.00: the cent goes to the largest line.
     const split = anOrder({
       currency: 'KWD' as never,
@@ -360,8 +361,8 @@ describe('rule 12: client (IP address and user agent, only when the merchant tur
     const fields = submitted(mapping);
     expect(fields.IpAddress).toBeUndefined();
     expect(fields.UserAgent).toBeUndefined();
-    expect(mapping.explain).toContain('IpAddress left out: sendIpAddress is off');
-    expect(mapping.explain).toContain('UserAgent left out: sendUserAgent is off');
+    expect(operatorLines(mapping.explain)).toContain('IpAddress left out: sendIpAddress is off');
+    expect(operatorLines(mapping.explain)).toContain('UserAgent left out: sendUserAgent is off');
     expect(JSON.stringify(mapping)).not.toContain('203.0.113.7');
     expect(JSON.stringify(mapping)).not.toContain('Mozilla');
   });
@@ -369,8 +370,8 @@ describe('rule 12: client (IP address and user agent, only when the merchant tur
   it('sends them, trimmed, when both are on', () => {
     const mapping = mapOrder(withClient, bothOn, { now });
     expect(submitted(mapping)).toMatchObject({ IpAddress: '203.0.113.7', UserAgent: 'Mozilla/5.0 (X11; Linux x86_64)' });
-    expect(mapping.explain).toContain("IpAddress: the buyer's IP address (sendIpAddress is on)");
-    expect(mapping.explain).toContain("UserAgent: the buyer's browser (sendUserAgent is on)");
+    expect(operatorLines(mapping.explain)).toContain("IpAddress: the buyer's IP address (sendIpAddress is on)");
+    expect(operatorLines(mapping.explain)).toContain("UserAgent: the buyer's browser (sendUserAgent is on)");
   });
 
   it('decides each on its own switch', () => {
@@ -387,8 +388,8 @@ describe('rule 12: client (IP address and user agent, only when the merchant tur
     const fields = submitted(mapping);
     expect(fields.IpAddress).toBeUndefined();
     expect(fields.UserAgent).toBeUndefined();
-    expect(mapping.explain).toContain('no IpAddress: the order has no IP address');
-    expect(mapping.explain).toContain('no UserAgent: the order has no user agent');
+    expect(operatorLines(mapping.explain)).toContain('no IpAddress: the order has no IP address');
+    expect(operatorLines(mapping.explain)).toContain('no UserAgent: the order has no user agent');
   });
 
   it('cuts a long user agent to the 255 characters impact.com takes', () => {
@@ -406,7 +407,7 @@ describe('determinism', () => {
 
   it('says so when the order is dated after the given time', () => {
     const mapping = mapOrder(anOrder({ createdAt: '2030-01-01T00:00:00Z' }), aConfig(), { now });
-    expect(mapping.explain.some((line) => line.includes('after the current time'))).toBe(true);
+    expect(operatorLines(mapping.explain).some((line) => line.includes('after the current time'))).toBe(true);
   });
 });
 
@@ -415,6 +416,6 @@ describe('rule 8: bundle components', () => {
     const order = anOrder({ lineItems: [aLine({ id: '65', sku: 'KIT' }), aLine({ id: '66', sku: 'KIT-PART', subtotal: usd(0), partOf: '65' })] });
     const mapping = mapOrder(order, aConfig(), { now });
     expect(submitted(mapping).ItemSku2).toBeUndefined();
-    expect(mapping.explain).toContain('line 66 (Item) left out: part of line 65, whose price includes it');
+    expect(operatorLines(mapping.explain)).toContain('line 66 (Item) left out: part of line 65, whose price includes it');
   });
 });

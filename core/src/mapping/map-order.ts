@@ -5,6 +5,7 @@ import type { Order } from '../order/order.ts';
 import { findClickAttribution } from './click-id.ts';
 import { CONVERSIONS_PATH, FIELD_LIMITS, type Mapping, type SkipCode, truncate } from './conversion.ts';
 import { customerFields } from './customer.ts';
+import { type ExplainLine, explainLine } from './explain-line.ts';
 import { selectItems } from './line-items.ts';
 import { decidePromoCodes } from './promo-codes.ts';
 import { compileRules } from './rule-matching.ts';
@@ -21,32 +22,47 @@ export interface MapContext {
  * line per decision.
  */
 export function mapOrder(order: Order, config: TrackingConfig, context: MapContext): Mapping {
-  const explain: string[] = [];
-  const skip = (code: SkipCode, reason: string): Mapping => ({ decision: 'skip', code, reason, explain });
+  const explain: ExplainLine[] = [];
+  const skip = (code: SkipCode, reason: string, merchantReason: string): Mapping => ({ decision: 'skip', code, reason, merchantReason, explain });
   const rules = compileRules(config);
 
   if (order.test) {
-    if (config.testOrders === 'skip') return skip('test_order', 'test order (testOrders is "skip")');
-    explain.push('test order submitted: testOrders is "submit"');
+    if (config.testOrders === 'skip') return skip('test_order', 'test order (testOrders is "skip")', "a test order, and the settings say not to send test orders");
+    explain.push(explainLine('test order submitted: testOrders is "submit"', 'A test order, sent because the settings say to send test orders.'));
   }
 
   if (!isTriggered(order.paymentState, config.trigger)) {
-    return skip('not_triggered', `not ${config.trigger === 'paid' ? 'paid' : 'a live order'}: ${order.platformStatus} (trigger "${config.trigger}")`);
+    return skip(
+      'not_triggered',
+      `not ${config.trigger === 'paid' ? 'paid' : 'a live order'}: ${order.platformStatus} (trigger "${config.trigger}")`,
+      `not ${config.trigger === 'paid' ? 'paid yet' : 'a live order'} (the store says ${order.platformStatus})`,
+    );
   }
-  explain.push(`trigger "${config.trigger}": ${order.platformStatus} counts as ${order.paymentState}`);
+  explain.push(
+    explainLine(
+      `trigger "${config.trigger}": ${order.platformStatus} counts as ${order.paymentState}`,
+      `The order counts as ${order.paymentState.replace(/_/g, ' ')} (the store says ${order.platformStatus}); orders are sent once ${config.trigger === 'paid' ? 'paid' : 'placed'}.`,
+    ),
+  );
 
   const orderId = order.number.trim();
   if (orderId.length === 0 || orderId.length > FIELD_LIMITS.OrderId) {
-    return skip('invalid_order', `OrderId "${truncate(orderId, 80)}" must be 1 to ${FIELD_LIMITS.OrderId} characters`);
+    return skip(
+      'invalid_order',
+      `OrderId "${truncate(orderId, 80)}" must be 1 to ${FIELD_LIMITS.OrderId} characters`,
+      `the order number "${truncate(orderId, 80)}" is not one impact.com takes (1 to ${FIELD_LIMITS.OrderId} characters)`,
+    );
   }
 
   const promo = decidePromoCodes(order.discountCodes, rules);
   explain.push(...promo.explain);
-  if (promo.kind === 'excluded') return skip('excluded_code', `code ${promo.code} is excluded by ${promo.ruleText}`);
+  if (promo.kind === 'excluded') return skip('excluded_code', `code ${promo.code} is excluded by ${promo.ruleText}`, `code ${promo.code} is excluded by ${promo.ruleName}`);
 
   const selection = selectItems(order.lineItems, config, rules);
   explain.push(...selection.explain);
-  if (selection.items.length === 0) return skip('no_items', 'no trackable items: every line is a gift card, excluded or empty');
+  if (selection.items.length === 0) {
+    return skip('no_items', 'no trackable items: every line is a gift card, excluded or empty', 'nothing to count: every item is a gift card, excluded by a SKU rule or empty');
+  }
 
   const click = findClickAttribution(order, config.clickIdParam);
   explain.push(...click.explain);
@@ -57,31 +73,47 @@ export function mapOrder(order: Order, config: TrackingConfig, context: MapConte
   let forcedPartner: string | null = null;
   if (config.attributionPrecedence === 'promo' && partnerId) {
     forcedPartner = partnerId;
-    if (sendClickId) explain.push(`MediaPartnerId ${partnerId} from code ${promo.orderPromoCode} wins; ClickId left out (attributionPrecedence "promo")`);
-    else explain.push(`MediaPartnerId ${partnerId} from code ${promo.orderPromoCode}`);
+    if (sendClickId) {
+      explain.push(
+        explainLine(
+          `MediaPartnerId ${partnerId} from code ${promo.orderPromoCode} wins; ClickId left out (attributionPrecedence "promo")`,
+          `Partner ${partnerId} is credited for code ${promo.orderPromoCode}: the settings put codes before click ids, so the click id is not sent.`,
+        ),
+      );
+    } else explain.push(explainLine(`MediaPartnerId ${partnerId} from code ${promo.orderPromoCode}`, `Partner ${partnerId} is credited for code ${promo.orderPromoCode}.`));
     sendClickId = null;
   } else if (partnerId && sendClickId) {
-    explain.push(`click id wins over code ${promo.orderPromoCode}; MediaPartnerId not sent (attributionPrecedence "click")`);
+    explain.push(
+      explainLine(
+        `click id wins over code ${promo.orderPromoCode}; MediaPartnerId not sent (attributionPrecedence "click")`,
+        `The click id wins over code ${promo.orderPromoCode}: the settings put click ids before codes, so impact.com credits the partner of the click.`,
+      ),
+    );
   } else if (partnerId) {
     forcedPartner = partnerId;
-    explain.push(`MediaPartnerId ${partnerId} from code ${promo.orderPromoCode}: no click id`);
+    explain.push(explainLine(`MediaPartnerId ${partnerId} from code ${promo.orderPromoCode}: no click id`, `Partner ${partnerId} is credited for code ${promo.orderPromoCode}: the order has no click id.`));
   }
 
   if (!sendClickId && !forcedPartner && !promo.orderPromoCode && !customer.customerId) {
-    return skip('unattributable', 'unattributable: no click id, no promo code and no customer id');
+    return skip('unattributable', 'unattributable: no click id, no promo code and no customer id', 'no partner: the order has no click id, no promo code and no customer id');
   }
 
   const actionTrackerId = promo.rule?.actionTrackerId ?? config.program.actionTrackerId;
-  if (promo.rule?.actionTrackerId) explain.push(`ActionTrackerId ${actionTrackerId} from the code's rule`);
+  if (promo.rule?.actionTrackerId) explain.push(explainLine(`ActionTrackerId ${actionTrackerId} from the code's rule`, `Sent to action tracker ${actionTrackerId}, as the code's promo mapping says.`));
 
   const eventDate = new Date(order.createdAt);
   if (eventDate.getTime() > context.now.getTime()) {
-    explain.push(`EventDate ${order.createdAt} is after the current time; sent as the order gives it`);
+    explain.push(explainLine(`EventDate ${order.createdAt} is after the current time; sent as the order gives it`, `The order's date (${order.createdAt}) is in the future; it is sent as the store gives it.`));
   }
 
   const amounts = impactAmounts(selection.items, currencyExponent(order.currency));
   if (amounts.rounded) {
-    explain.push(`${order.currency} has ${currencyExponent(order.currency)} decimals and impact.com takes 2: amounts rounded to 0.01, the sale amount once`);
+    explain.push(
+      explainLine(
+        `${order.currency} has ${currencyExponent(order.currency)} decimals and impact.com takes 2: amounts rounded to 0.01, the sale amount once`,
+        `${order.currency} amounts have ${currencyExponent(order.currency)} decimals and impact.com takes 2: they are rounded to 0.01.`,
+      ),
+    );
   }
 
   const fields: Record<string, string> = {
@@ -95,7 +127,7 @@ export function mapOrder(order: Order, config: TrackingConfig, context: MapConte
     fields.MediaPartnerId = forcedPartner;
     if (click.sharedId) {
       fields.SharedId = truncate(click.sharedId, FIELD_LIMITS.SharedId);
-      explain.push('SharedId from the landing URL parameter sharedid');
+      explain.push(explainLine('SharedId from the landing URL parameter sharedid', "The partner's shared id came from the landing page's address."));
     }
   }
   if (promo.orderPromoCode) fields.OrderPromoCode = truncate(promo.orderPromoCode, FIELD_LIMITS.OrderPromoCode);

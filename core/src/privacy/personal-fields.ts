@@ -1,6 +1,7 @@
 import type { ClickCapture } from '../captures/click-captures.ts';
 import type { LedgerEntry } from '../ledger/order-lifecycle.ts';
 import type { ConversionFields } from '../mapping/conversion.ts';
+import type { StoredExplainLine } from '../mapping/explain-line.ts';
 import type { CustomerDataExport } from './personal-data.ts';
 
 /**
@@ -45,9 +46,13 @@ export function withoutCustomer(entry: LedgerEntry): LedgerEntry {
 }
 
 /** Explanation lines that quote the customer's id or email go whole. */
-export function withoutCustomerLines(lines: readonly string[], customer: { readonly customerId: string | null; readonly email: string | null }): string[] {
+export function withoutCustomerLines(lines: readonly StoredExplainLine[], customer: { readonly customerId: string | null; readonly email: string | null }): StoredExplainLine[] {
   const secrets = [customer.customerId, customer.email].filter((value): value is string => Boolean(value));
-  return lines.map((line) => (secrets.some((secret) => line.includes(secret)) ? '(redacted)' : line));
+  const names = (text: string) => secrets.some((secret) => text.includes(secret));
+  return lines.map((line) => {
+    if (typeof line === 'string') return names(line) ? '(redacted)' : line;
+    return names(line.operator) || names(line.merchant) ? { operator: '(redacted)', merchant: '(redacted)' } : line;
+  });
 }
 
 /** A click capture without the shopper's device: its IP and user agent (the click id stays, as in the deliveries). */

@@ -1,6 +1,7 @@
 import type { TrackingConfig } from '../config/tracking-config.ts';
 import { findClickAttribution } from '../mapping/click-id.ts';
 import type { Order } from '../order/order.ts';
+import { CLICK_WAIT_PREFIX, clickWaitOutcome } from '../webhooks/click-wait-outcome.ts';
 import type { Shop } from '../shops/shop-directory.ts';
 import { type ClickCaptures, findOrderClickCapture } from '../captures/click-captures.ts';
 import type { RelayQueries } from '../store/relay-queries.ts';
@@ -75,7 +76,13 @@ export async function enrichOrder(order: Order, context: EnrichmentContext): Pro
     return {
       kind: 'wait',
       until: Math.min(waitEnds, now + (context.recheckMs ?? 15_000)),
-      reason: journeyPending ? 'waiting for a click id: the customer journey is not ready yet' : 'waiting for a click id from the storefront pixel',
+      // Names the order and the wait's end: the admin page lists it as waiting from the inbox (click-wait-outcome.ts).
+      reason: clickWaitOutcome({
+        reason: journeyPending ? `${CLICK_WAIT_PREFIX}: the customer journey is not ready yet` : `${CLICK_WAIT_PREFIX} from the storefront pixel`,
+        platformOrderId: order.id,
+        orderNumber: order.number,
+        until: waitEnds,
+      }),
     };
   }
   return { kind: 'ready', order: enriched };

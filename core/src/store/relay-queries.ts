@@ -19,6 +19,35 @@ export interface RelayQueries {
   listOrderAttribution(shopId: number, since: number): Promise<OrderAttributionRow[]>;
   /** The shop's delivery attempts at or after `since`, newest first, at most `limit`, with impact.com's answers: Home's alerts. */
   listImpactAnswers(shopId: number, since: number, limit: number): Promise<ImpactAnswerRow[]>;
+  /**
+   * A page of the shop's orders for the admin page's recent actions: newest first by when the ledger
+   * first saw them (then by id), strictly after the place `before` names, matching `search` when given.
+   */
+  listRecentOrders(shopId: number, filter: RecentOrdersFilter): Promise<RecentOrder[]>;
+  /** The shop's order webhooks the inbox holds for a click id (their outcome: webhooks/click-wait-outcome.ts), newest first. */
+  listClickWaits(shopId: number, limit: number): Promise<ClickWaitRow[]>;
+}
+
+export interface RecentOrdersFilter {
+  readonly limit: number;
+  /** The last order of the previous page. */
+  readonly before?: { readonly createdAt: number; readonly id: number } | null;
+  /**
+   * An order's number or platform id (whole or its beginning, any case, a leading "#" ignored for
+   * numbers), a code entered on it (whole, any case), or its click id (whole or its beginning).
+   */
+  readonly search?: string | null;
+}
+
+/** An order as recent actions show it: its listing and the order as the ledger keeps it (no personal data). */
+export interface RecentOrder extends OrderListing {
+  readonly order: Order | null;
+}
+
+export interface ClickWaitRow {
+  readonly webhookId: number;
+  readonly receivedAt: number;
+  readonly outcome: string;
 }
 
 /** An order and what its conversion carried: how it was attributed, and how impact.com took it. */

@@ -4,10 +4,12 @@ import { applyOrderEvents } from '../ledger/apply-order-events.ts';
 import type { CustomerKeys } from '../ledger/customer-keys.ts';
 import type { LedgerTransaction, LockedEntry, OrderLedger } from '../ledger/order-ledger.ts';
 import { type LedgerEntry, type OrderEvent, emptyLedgerEntry } from '../ledger/order-lifecycle.ts';
+import { orderSearchKeys } from '../ledger/order-search.ts';
 import type { ShopRecords } from '../shops/shop-records.ts';
 import type { RelayQueries } from '../store/relay-queries.ts';
 import type { WebhookInbox } from '../webhooks/inbox.ts';
 import { CONFIG, NOW, aSale, aWebhook, addTestShop, applyTestEvent } from './store-fixtures.ts';
+import { explainLine } from '../mapping/explain-line.ts';
 
 type LedgerBatteryStore = OrderLedger & ShopRecords & WebhookInbox & DeliveryOutbox & RelayQueries & { close(): Promise<void> };
 
@@ -39,7 +41,7 @@ export function describeLedgerContract(name: string, open: () => Promise<LedgerB
     });
     const noCustomer: CustomerKeys = { idKey: null, emailKey: null };
     const save = (orders: LedgerTransaction, locked: LockedEntry, entry: LedgerEntry, customer = noCustomer) =>
-      orders.saveEntry(locked, { entry, explain: [`saved ${entry.platformOrderId}`], customer }, now);
+      orders.saveEntry(locked, { entry, explain: [explainLine(`saved ${entry.platformOrderId}`, `Saved ${entry.platformOrderId}.`)], customer, search: orderSearchKeys(entry.order, 'irclickid') }, now);
 
     describe('its transaction port', () => {
       it('locks an order’s entry, empty the first time and as saved after, on the same row', async () => {
@@ -52,7 +54,7 @@ export function describeLedgerContract(name: string, open: () => Promise<LedgerB
         });
         const again = await store.withOrders((orders) => orders.lockEntry(shop.id, 'P1', now + 1));
         expect(again).toEqual({ shopId: shop.id, ref: first, entry: converted('P1', '1001') });
-        expect(await store.listOrders(shop.id, {})).toMatchObject([{ id: first, platformOrderId: 'P1', status: 'converted', impactOrderId: '1001', explain: ['saved P1'] }]);
+        expect(await store.listOrders(shop.id, {})).toMatchObject([{ id: first, platformOrderId: 'P1', status: 'converted', impactOrderId: '1001', explain: [{ operator: 'saved P1', merchant: 'Saved P1.' }] }]);
       });
 
       it('commits what its work did, and nothing of it when the work throws', async () => {

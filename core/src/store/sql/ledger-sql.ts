@@ -62,7 +62,7 @@ function ledgerTransaction(tx: SqlExecutor, box: SecretBox): LedgerTransaction {
       try {
         await tx.run(
           `UPDATE orders SET status = ?, action_tracker_id = ?, impact_order_id = ?, customer_id_key = ?, customer_email_key = ?,
-             entry_json = ?, explain_json = ?, updated_at = ? WHERE id = ?`,
+             entry_json = ?, explain_json = ?, order_number = ?, click_id = ?, promo_codes = ?, updated_at = ? WHERE id = ?`,
           [
             sent.status,
             sent.status === 'none' ? null : sent.actionTrackerId,
@@ -71,6 +71,9 @@ function ledgerTransaction(tx: SqlExecutor, box: SecretBox): LedgerTransaction {
             saved.customer.emailKey,
             JSON.stringify(saved.entry),
             JSON.stringify(saved.explain),
+            saved.search.orderNumber,
+            saved.search.clickId,
+            saved.search.promoCodes,
             now,
             order.ref,
           ],

@@ -3,6 +3,7 @@ import type { SecretBox } from '../../crypto/secret-box.ts';
 import { emailKey } from '../../ledger/customer-keys.ts';
 import { type LedgerEntry, emptyLedgerEntry } from '../../ledger/order-lifecycle.ts';
 import type { CustomerDataExport, CustomerRef, PersonalData } from '../../privacy/personal-data.ts';
+import type { StoredExplainLine } from '../../mapping/explain-line.ts';
 import {
   ERASED_WEBHOOK_BODY,
   exportNamesCustomer,
@@ -75,7 +76,7 @@ export function createPrivacySql(driver: SqlDriver, box: SecretBox): PersonalDat
         const orders = await customerOrders(tx, shopId, customer);
         for (const order of orders) {
           const entry = withoutCustomer(json<LedgerEntry>(order.entryJson, emptyLedgerEntry(order.platformOrderId)));
-          const explain = withoutCustomerLines(json<string[]>(order.explainJson, []), customer);
+          const explain = withoutCustomerLines(json<StoredExplainLine[]>(order.explainJson, []), customer);
           await tx.run('UPDATE orders SET customer_id_key = NULL, customer_email_key = NULL, entry_json = ?, explain_json = ?, updated_at = ? WHERE id = ?', [
             JSON.stringify(entry),
             JSON.stringify(explain),

@@ -1,7 +1,9 @@
 import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { DeliveryListing } from '../../delivery/outbox.ts';
-import type { OrderListing } from '../../ledger/order-listing.ts';
 import type { LedgerEntry } from '../../ledger/order-lifecycle.ts';
+import type { OrderListing } from '../../ledger/order-listing.ts';
+import type { StoredExplainLine } from '../../mapping/explain-line.ts';
+import { CLICK_WAIT_PREFIX } from '../../webhooks/click-wait-outcome.ts';
 import type { ConversionFields } from '../../mapping/conversion.ts';
 import type { OrderAttributionRow, RelayQueries } from '../relay-queries.ts';
 import { toDelivery } from './outbox-sql.ts';
@@ -67,6 +69,35 @@ export function createQueriesSql(driver: SqlDriver, box: SecretBox): RelayQuerie
       return { webhooks: Number(row?.webhooks ?? 0), deliveries: Number(row?.deliveries ?? 0), dead: Number(row?.dead ?? 0) };
     },
 
+    async listRecentOrders(shopId, filter) {
+      const where = ['shop_id = ?'];
+      const params: SqlValue[] = [shopId];
+      if (filter.before) {
+        where.push('(created_at < ? OR (created_at = ? AND id < ?))');
+        params.push(filter.before.createdAt, filter.before.createdAt, filter.before.id);
+      }
+      const search = filter.search?.trim();
+      if (search) {
+        const text = likeEscaped(search.toLowerCase());
+        const number = likeEscaped(search.replace(/^#/, '').toLowerCase());
+        // Codes are stored lower-cased, each between newlines (ledger/order-search.ts): a whole code, any case.
+        where.push(
+          `(LOWER(platform_order_id) LIKE ? ESCAPE '\\' OR LOWER(order_number) LIKE ? ESCAPE '\\' OR click_id LIKE ? ESCAPE '\\' OR promo_codes LIKE ? ESCAPE '\\')`,
+        );
+        params.push(`${text}%`, `${number}%`, `${likeEscaped(search)}%`, `%\n${text}\n%`);
+      }
+      const rows = await driver.query(`SELECT * FROM orders WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`, [...params, filter.limit]);
+      return rows.map((row) => ({ ...toOrderListing(row), order: json<LedgerEntry | null>(row.entry_json, null)?.order ?? null }));
+    },
+
+    async listClickWaits(shopId, limit) {
+      const rows = await driver.query(
+        `SELECT id, received_at, outcome FROM webhooks WHERE shop_id = ? AND status = 'pending' AND outcome LIKE ? ORDER BY received_at DESC, id DESC LIMIT ?`,
+        [shopId, `${CLICK_WAIT_PREFIX}%`, limit],
+      );
+      return rows.map((row) => ({ webhookId: Number(row.id), receivedAt: Number(row.received_at), outcome: String(row.outcome) }));
+    },
+
     async lastWebhook(shopId) {
       const [row] = await driver.query('SELECT topic, received_at FROM webhooks WHERE shop_id = ? ORDER BY received_at DESC, id DESC LIMIT 1', [shopId]);
       return row ? { topic: String(row.topic), receivedAt: Number(row.received_at) } : null;
@@ -119,6 +150,9 @@ export function createQueriesSql(driver: SqlDriver, box: SecretBox): RelayQuerie
   };
 }
 
+/** A search text as a LIKE pattern matches it literally: its %, _ and \\ escaped. */
+const likeEscaped = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 function toOrderListing(row: SqlRow): OrderListing {
   return {
     id: Number(row.id),
@@ -127,7 +161,7 @@ function toOrderListing(row: SqlRow): OrderListing {
     actionTrackerId: stringOrNull(row.action_tracker_id),
     impactOrderId: stringOrNull(row.impact_order_id),
     ...orderOfEntry(row.entry_json),
-    explain: json<string[]>(row.explain_json, []),
+    explain: json<StoredExplainLine[]>(row.explain_json, []),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };

@@ -1,4 +1,5 @@
 import type { SecretBox } from '../../crypto/secret-box.ts';
+import { addOrderSearch } from './order-search-migration.ts';
 import { sealPersonalData } from './seal-personal-data.ts';
 import type { SqlExecutor } from './sql-driver.ts';
 
@@ -261,6 +262,8 @@ export function migrations(dialect: 'sqlite' | 'postgres'): readonly Migration[]
   //     and user agents of click captures sealed with the store's key, ledger entries stripped of the
   //     plain email, IP and user agent (seal-personal-data.ts).
   steps.push(sealPersonalData);
+  // 13. Recent actions: search columns and a newest-first index (order-search-migration.ts).
+  steps.push(addOrderSearch);
   return steps;
 }
 
