@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { AdminApp, type PageLink } from '@cartrelay/admin';
-import { type AdminShop, parseTrackingConfig } from '@cartrelay/core/admin-contract';
+import { type AdminHome, type AdminPeriodStats, type AdminShop, parseTrackingConfig } from '@cartrelay/core/admin-contract';
 import { act, type ReactNode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -171,6 +171,33 @@ describe('shopifyShell', () => {
 });
 
 describe('The admin page in the Shopify shell', () => {
+  it('draws Home with Polaris-looking cards, banners and badges, keeping their roles and names', async () => {
+    window.history.replaceState(null, '', `${SHOPIFY_ADMIN_BASE_PATH}?embedded=1&shop=demo-store.myshopify.com`);
+    const { platform } = shopifyAdmin();
+    await mount(<AdminApp platform={platform} />);
+    await vi.waitFor(() => expect(container.querySelector('.sp-banner')).not.toBeNull());
+
+    expect(container.querySelector('.cartrelay-admin')?.classList.contains('shopify-look')).toBe(true);
+    const banner = container.querySelector('.sp-banner');
+    expect(banner?.classList.contains('sp-banner-critical')).toBe(true);
+    expect(banner?.getAttribute('role')).toBe('alert');
+    expect(banner?.textContent).toContain('impact.com answered 401 Unauthorized.');
+    // Each card is a region named by its heading, as the neutral card is.
+    const cards = [...container.querySelectorAll<HTMLElement>('section.sp-card')];
+    expect(cards.map((card) => document.getElementById(card.getAttribute('aria-labelledby') ?? '')?.textContent)).toEqual([
+      'Set up CartRelay',
+      'Health',
+      'Orders and conversions',
+      'Attribution per day',
+    ]);
+    expect([...container.querySelectorAll('.sp-badge')].map((badge) => [badge.className, badge.textContent])).toContainEqual([
+      'sp-badge sp-badge-success',
+      'Active',
+    ]);
+    expect(container.querySelector('.badge')).toBeNull();
+  });
+
+
   function shopifyAdmin() {
     const parsed = parseTrackingConfig({ version: 1, program: { campaignId: '12345', actionTrackerId: '67890' } });
     if (!parsed.ok) throw new Error('bad test config');
@@ -182,7 +209,24 @@ describe('The admin page in the Shopify shell', () => {
       config: parsed.value,
     };
     const puts: unknown[] = [];
+    const period = (days: 7 | 30): AdminPeriodStats => ({
+      days,
+      orders: 10,
+      conversionsSent: 8,
+      accepted: 8,
+      failing: 0,
+      attributed: { clickId: 6, clickIdBySource: { landing_url: 4, storefront: 2, customer_journey: 0 }, code: 2, none: 2 },
+    });
+    const home: AdminHome = {
+      checklist: { connected: true, programSet: true, attributionReady: false, testActionSeen: false },
+      lastWebhook: { topic: 'orders/paid', receivedAt: '2026-11-23T22:00:00.000Z' },
+      clickCapture: { label: 'Shopify pixel', active: true, detail: 'Connected.' },
+      periods: [period(7), period(30)],
+      daily: [{ date: '2026-11-23', clickId: 6, code: 2, none: 2 }],
+      alerts: [{ kind: 'impact_rejected', message: 'impact.com answered 401 Unauthorized.', since: '2026-11-23T21:00:00.000Z' }],
+    };
     const fetchAdmin = async (url: string | URL | Request, init?: RequestInit) => {
+      if (String(url) === '/api/admin/home') return new Response(JSON.stringify(home), { status: 200, headers: { 'Content-Type': 'application/json' } });
       if (String(url) === '/api/admin/config' && init?.method === 'PUT') {
         const body = JSON.parse(String(init.body));
         puts.push(body);
@@ -201,7 +245,7 @@ describe('The admin page in the Shopify shell', () => {
     window.history.replaceState(null, '', `${SHOPIFY_ADMIN_BASE_PATH}?embedded=1&shop=demo-store.myshopify.com&host=YWRtaW4`);
     const { platform, puts, toasts, confirmations } = shopifyAdmin();
     await mount(<AdminApp platform={platform} />);
-    await vi.waitFor(() => expect(container.querySelector('#connection-heading')).not.toBeNull());
+    await vi.waitFor(() => expect(container.querySelector('#home-heading')).not.toBeNull());
     expect(container.querySelector('h1')).toBeNull();
     expect(container.querySelector('nav')).toBeNull();
 

@@ -1,6 +1,8 @@
 import type { AdminShell, HeaderProps, SaveBarProps } from '@cartrelay/admin';
 import { NavMenu, SaveBar, type ShopifyGlobal, TitleBar } from '@shopify/app-bridge-react';
 import { useEffect } from 'react';
+import { ShopifyBadge, ShopifyBanner, ShopifyCard } from './shopify-primitives.tsx';
+import './shopify-look.css';
 
 /** What the Shopify shell uses of App Bridge's `shopify` global. */
 export type AppBridgeForShell = Pick<ShopifyGlobal, 'toast' | 'saveBar'>;
@@ -10,7 +12,9 @@ export type AppBridgeForShell = Pick<ShopifyGlobal, 'toast' | 'saveBar'>;
  * title bar and navigation menu instead of a heading and in-page links, its save bar for a rule
  * page's edits, its toasts for how a save went, and its leave confirmation before a page's unsaved
  * edits are discarded. When App Bridge has no leave confirmation, nothing is asked and the pages
- * keep their edits, as in the neutral shell.
+ * keep their edits, as in the neutral shell. Cards, banners and badges, and through the `shopify-look`
+ * class the tables, buttons and fields, take the admin's look from Polaris's tokens; the data table
+ * keeps the neutral markup, restyled.
  */
 export function shopifyShell(shopify: AppBridgeForShell): Partial<AdminShell> {
   const leaveConfirmation = typeof shopify.saveBar?.leaveConfirmation === 'function' ? () => shopify.saveBar.leaveConfirmation() : undefined;
@@ -21,6 +25,10 @@ export function shopifyShell(shopify: AppBridgeForShell): Partial<AdminShell> {
       shopify.toast.show(message, { isError });
     },
     confirmLeave: leaveConfirmation,
+    Card: ShopifyCard,
+    Banner: ShopifyBanner,
+    Badge: ShopifyBadge,
+    className: 'shopify-look',
   };
 }
 
