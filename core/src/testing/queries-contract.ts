@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryOutbox } from '../delivery/outbox.ts';
+import { applyOrderEvents } from '../ledger/apply-order-events.ts';
 import type { OrderLedger } from '../ledger/order-ledger.ts';
 import type { OrderEvent } from '../ledger/order-lifecycle.ts';
 import type { ShopRecords } from '../shops/shop-records.ts';
 import type { RelayQueries } from '../store/relay-queries.ts';
 import type { WebhookInbox } from '../webhooks/inbox.ts';
-import { NOW, aSale, aWebhook, addTestShop, applyTestEvent, recordTestAttempt } from './store-fixtures.ts';
+import { CONFIG, NOW, aSale, aWebhook, addTestShop, applyTestEvent, recordTestAttempt } from './store-fixtures.ts';
 
 type QueriesBatteryStore = RelayQueries & OrderLedger & DeliveryOutbox & WebhookInbox & ShopRecords & { close(): Promise<void> };
 
@@ -133,6 +134,68 @@ export function describeQueriesContract(name: string, open: () => Promise<Querie
         { deliveryId: mine.id, attemptedAt: now + 1, httpStatus: 401, submissionStatus: 'complete', submissionErrors: null },
       ]);
       expect((await store.listImpactAnswers(shop.id, now + 2, 1)).map((a) => a.attemptedAt)).toEqual([now + 4]);
+    });
+
+    describe('recent actions', () => {
+      /** Applies an order `at` a time: when the ledger first sees it orders recent actions. */
+      const receive = async (shopId: number, id: string, at: number, overrides: Parameters<typeof aSale>[0] = {}) => {
+        const [result] = await applyOrderEvents(store, [{ webhookId: null, shopId, platformOrderId: id, event: order(id, overrides), config: CONFIG, now: at }]);
+        if (!result?.ok) throw new Error('not applied');
+      };
+      const ids = (orders: ReadonlyArray<{ readonly platformOrderId: string }>) => orders.map((o) => o.platformOrderId);
+
+      it('pages a shop’s orders newest first by when the ledger first saw them, then by id, with each kept order', async () => {
+        const shop = await addShop();
+        const other = await addShop('shop-2.myshopify.com');
+        await receive(shop.id, 'P1', now);
+        await receive(shop.id, 'P2', now + 10);
+        await receive(shop.id, 'P3', now + 10);
+        await receive(other.id, 'P4', now + 20);
+        // A later event moves updated_at, not the order's place.
+        await receive(shop.id, 'P1', now + 30);
+        const first = await store.listRecentOrders(shop.id, { limit: 2 });
+        expect(ids(first)).toEqual(['P3', 'P2']);
+        expect(first[0]).toMatchObject({ orderNumber: '#P3', createdAt: now + 10, order: { id: 'P3', number: '#P3' } });
+        const last = first[first.length - 1]!;
+        expect(ids(await store.listRecentOrders(shop.id, { limit: 2, before: { createdAt: last.createdAt, id: last.id } }))).toEqual(['P1']);
+        expect(ids(await store.listRecentOrders(shop.id, { limit: 5, before: { createdAt: now + 10, id: Number.MAX_SAFE_INTEGER } }))).toEqual(['P3', 'P2', 'P1']);
+        expect(await store.listRecentOrders(shop.id, { limit: 5, before: { createdAt: now, id: 0 } })).toEqual([]);
+      });
+
+      it('finds an order by number or platform id (whole or its beginning), code (whole, any case) or click id', async () => {
+        const shop = await addShop();
+        await receive(shop.id, 'gid-1', now, { number: '1001', discountCodes: ['Summer10', 'JANE20'], landingUrl: '/?irclickid=Click_AbC' });
+        await receive(shop.id, 'gid-2', now + 1, { number: '1002', discountCodes: [], landingUrl: null, capturedClickId: 'PIXEL9', capturedClickSource: 'pixel' });
+        const found = async (search: string) => ids(await store.listRecentOrders(shop.id, { limit: 10, search }));
+        expect(await found('1001')).toEqual(['gid-1']);
+        expect(await found('#100')).toEqual(['gid-2', 'gid-1']);
+        expect(await found('GID-2')).toEqual(['gid-2']);
+        expect(await found('summer10')).toEqual(['gid-1']);
+        expect(await found('jane20')).toEqual(['gid-1']);
+        expect(await found('summer')).toEqual([]);
+        expect(await found('Click_AbC')).toEqual(['gid-1']);
+        expect(await found('Click_')).toEqual(['gid-1']);
+        expect(await found('Click%')).toEqual([]);
+        expect(await found('PIXEL9')).toEqual(['gid-2']);
+        expect(await found('nothing')).toEqual([]);
+      });
+
+      it('lists the webhooks held for a click id, newest first, and no other waiting webhook', async () => {
+        const shop = await addShop();
+        await store.insertWebhooks([aWebhook(shop.id, 'w1', { receivedAt: now }), aWebhook(shop.id, 'w2', { receivedAt: now + 1 }), aWebhook(shop.id, 'w3', { receivedAt: now + 2 })]);
+        const claimed = await store.claimWebhooks(3, 1000, now + 3);
+        const [w1, w2, w3] = [...claimed].sort((a, b) => a.receivedAt - b.receivedAt);
+        await store.retryWebhook(w1!.id, 'waiting for a click id from the storefront pixel [order P1 #1001 until 2026-01-01T00:00:00.000Z]', now + 10, { uncounted: true });
+        await store.retryWebhook(w2!.id, 'waiting for the shop to be configured', now + 10, { uncounted: true });
+        await store.retryWebhook(w3!.id, 'waiting for a click id: the customer journey is not ready yet [order P3 #1003 until 2026-01-01T00:00:00.000Z]', now + 10, { uncounted: true });
+        expect((await store.listClickWaits(shop.id, 10)).map((w) => [w.webhookId, w.receivedAt])).toEqual([
+          [w3!.id, now + 2],
+          [w1!.id, now],
+        ]);
+        expect(await store.listClickWaits(shop.id, 1)).toHaveLength(1);
+        await store.finishWebhooks([{ id: w1!.id, status: 'done', outcome: 'no change' }], now + 20);
+        expect((await store.listClickWaits(shop.id, 10)).map((w) => w.webhookId)).toEqual([w3!.id]);
+      });
     });
   });
 }
