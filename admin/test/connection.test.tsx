@@ -124,4 +124,44 @@ describe('Connection page', () => {
     expect(alert.querySelector('code')).toBeNull();
     expect(server.requestsTo('PUT /config')).toHaveLength(0);
   });
+
+  it('shows impact.com’s refusal of the credentials at the Auth Token, until it is retyped', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    server.failNext('PUT /connection', 400, { error: 'impact.com refused these credentials (401 Unauthorized): check the Account SID and Auth Token.' });
+    const { user } = await renderAdmin(server, 'Connection');
+
+    await user.type(field('Auth Token'), 'wrong-token-1');
+    await user.click(screen.getByRole('button', { name: 'Save connection' }));
+    const message = 'impact.com refused these credentials (401 Unauthorized): check the Account SID and Auth Token.';
+    await waitFor(() => expect(field('Auth Token').getAttribute('aria-invalid')).toBe('true'));
+    const describedBy = field('Auth Token').getAttribute('aria-describedby')?.split(' ') ?? [];
+    expect(describedBy.map((id) => document.getElementById(id)?.textContent)).toContain(message);
+    expect(screen.getByRole('alert').textContent).toContain('The impact.com credentials were not saved.');
+    expect(server.requestsTo('PUT /config')).toHaveLength(0);
+
+    await user.type(field('Auth Token'), '2');
+    expect(field('Auth Token').getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('puts a refusal naming the Account SID at that field', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    server.failNext('PUT /connection', 400, { error: 'impact.com refused the credentials', problems: [{ path: 'accountSid', message: 'impact.com knows no account IRabc123456' }] });
+    const { user } = await renderAdmin(server, 'Connection');
+    await user.click(screen.getByRole('button', { name: 'Save connection' }));
+    await waitFor(() => expect(field('Account SID').getAttribute('aria-invalid')).toBe('true'));
+    expect(screen.getAllByText('impact.com knows no account IRabc123456').some((node) => node.className === 'field-error')).toBe(true);
+    expect(field('Auth Token').getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('saves, and says what impact.com said, when it accepted the credentials with a warning', async () => {
+    const server = new FakeAdminServer({ config: savedConfig() });
+    server.connectionWarning = 'The credentials work, but program 12345 is not one of this account’s.';
+    const { user } = await renderAdmin(server, 'Connection');
+    await user.click(screen.getByRole('button', { name: 'Save connection' }));
+
+    await waitFor(() => expect(messages().textContent).toBe('Connection saved. impact.com said: The credentials work, but program 12345 is not one of this account’s.'));
+    const note = screen.getByText('Saved, but impact.com said:').closest('[role="status"]');
+    expect(note?.textContent).toContain('program 12345 is not one of this account’s.');
+    expect(server.requestsTo('PUT /config')).toHaveLength(1);
+  });
 });

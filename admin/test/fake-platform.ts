@@ -38,6 +38,8 @@ export class FakeAdminServer {
   actions: AdminAction[] = [];
   home: AdminHome = emptyHome();
   dataRequests: AdminDataRequest[] = [];
+  /** What impact.com said when it accepted the credentials with a reservation: sent as the save's `warning`. */
+  connectionWarning: string | null = null;
   connectionTest: ConnectionTestResult = { ok: true, message: 'impact.com accepted the credentials for program 12345.' };
   readonly requests: RecordedRequest[] = [];
   private readonly canned = new Map<string, CannedAnswer[]>();
@@ -103,7 +105,7 @@ export class FakeAdminServer {
           ...this.shop,
           connection: { accountSid: parsed.data.accountSid, authTokenSet: this.shop.connection.authTokenSet || parsed.data.authToken !== undefined },
         };
-        return json(200, this.shop);
+        return json(200, this.connectionWarning === null ? this.shop : { ...this.shop, warning: this.connectionWarning });
       }
       case 'POST /connection/test': {
         const parsed = ConnectionTestInputSchema.safeParse(body);

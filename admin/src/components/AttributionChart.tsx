@@ -1,4 +1,5 @@
 import type { AdminDailyAttribution } from '@cartrelay/core/admin-contract';
+import { useId } from 'react';
 import { formatDay, formatShare } from '../format.ts';
 
 /** The three parts of a day's orders, bottom to top, as the legend and the table name them. */
@@ -21,9 +22,11 @@ const HEIGHT = 100;
 export function AttributionChart({ days }: { days: readonly AdminDailyAttribution[] }) {
   const first = days[0];
   const last = days.at(-1);
+  const captionId = useId();
+  // Named by its caption explicitly: not every browser and test library derives a figure's name from it.
   return (
-    <figure className="chart">
-      <figcaption>Share of orders per day by attribution, last {days.length} days</figcaption>
+    <figure className="chart" aria-labelledby={captionId}>
+      <figcaption id={captionId}>Share of orders per day by attribution, last {days.length} days</figcaption>
       <ul className="chart-legend" aria-hidden="true">
         {SERIES.map((series) => (
           <li key={series.key}>
