@@ -1,8 +1,10 @@
 import { ACTIONS_USAGE, actionsCommand } from './commands/actions.ts';
+import { DEV_USAGE, devCommand } from './commands/dev.ts';
 import { MAP_USAGE, mapCommand } from './commands/map.ts';
 import { MIGRATE_TOKENS_USAGE, migrateTokensCommand } from './commands/migrate-tokens.ts';
 import { RECONCILE_USAGE, reconcileCommand } from './commands/reconcile.ts';
 import { REPLAY_USAGE, replayCommand } from './commands/replay.ts';
+import { SEND_SAMPLE_USAGE, sendSampleCommand } from './commands/send-sample.ts';
 import { SERVE_USAGE, serveCommand } from './commands/serve.ts';
 import { SHOPS_USAGE, shopsCommand, shopsHelp } from './commands/shops.ts';
 import { TEST_ACTION_USAGE, testActionCommand } from './commands/test-action.ts';
@@ -26,6 +28,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   actions: { run: actionsCommand, usage: ACTIONS_USAGE, summary: 'list each order’s conversion, deliveries and attribution (a table; --json for every attempt, answer and integrity check)' },
   replay: { run: replayCommand, usage: REPLAY_USAGE, summary: 're-queue dead-lettered deliveries' },
   reconcile: { run: reconcileCommand, usage: RECONCILE_USAGE, summary: 'store the orders changed since a date that the webhooks missed; the relay processes them' },
+  dev: { run: devCommand, usage: DEV_USAGE, summary: 'try CartRelay locally: serve with a fake impact.com, demo shops and the admin page on 127.0.0.1, printing the URLs' },
+  'send-sample': { run: sendSampleCommand, usage: SEND_SAMPLE_USAGE, summary: 'sign a sample order webhook (examples/payloads) for a shop and post it to a running relay' },
   'migrate-tokens': { run: migrateTokensCommand, usage: MIGRATE_TOKENS_USAGE, summary: 'move Shopify shops still on non-expiring tokens to expiring ones (Shopify refuses the others from 2027-01-01)' },
 };
 

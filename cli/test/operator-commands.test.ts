@@ -9,7 +9,7 @@ import { main } from '../src/main.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const example = (path: string) => join(root, 'examples', path);
-const COMMANDS = ['map', 'serve', 'shops', 'test-action', 'actions', 'replay', 'reconcile', 'migrate-tokens'];
+const COMMANDS = ['map', 'serve', 'shops', 'test-action', 'actions', 'replay', 'reconcile', 'dev', 'send-sample', 'migrate-tokens'];
 
 async function run(argv: string[], env: Record<string, string> = {}) {
   let stdout = '';
