@@ -5,6 +5,7 @@ import type { ClickCapture, Store } from '../store/store.ts';
 import { aConfig, anOrder } from '../testing/builders.ts';
 import type { OrderInsights, WebhookReceiver } from '../webhooks/webhook-receiver.ts';
 import { enrichOrder } from './order-enrichment.ts';
+import { readClickWaitOutcome } from '../webhooks/click-wait-outcome.ts';
 
 const placedAt = Date.parse('2026-03-01T10:00:00Z');
 const config = aConfig();
@@ -59,6 +60,12 @@ describe('enrichOrder', () => {
     expect(await run(undefined, placedAt + 1_000)).toMatchObject({ kind: 'wait', until: placedAt + 16_000 });
     expect(await run(undefined, placedAt + 50_000)).toMatchObject({ kind: 'wait', until: placedAt + 60_000 });
     expect(await run(undefined, placedAt + 60_000)).toMatchObject({ kind: 'ready' });
+  });
+
+  it('names the waiting order and when it goes without a click id in its reason, for recent actions', async () => {
+    const { run } = setup();
+    const result = await run(anOrder({ id: 'P7', number: '1007', landingUrl: '/products/a', checkoutToken: 'tok1' }), placedAt + 1_000);
+    expect(result.kind === 'wait' && readClickWaitOutcome(result.reason)).toEqual({ reason: 'waiting for a click id from the storefront pixel', platformOrderId: 'P7', orderNumber: '1007', until: placedAt + 60_000 });
   });
 
   it('waits while the journey is not ready even where no pixel reports clicks', async () => {
