@@ -29,6 +29,18 @@ function buyersInPayloads(): { emails: string[]; devices: string[] } {
  * IP addresses and user agents found in the payloads the demo sends. A SKU of those orders must be
  * found by the same search, so that it is seen to look.
  */
+describe('the relay demo, cleaning up', () => {
+  it('removes the temporary folder it made for its store', async () => {
+    // os.tmpdir() follows TMPDIR: the demo's temporary folder is made in one this test watches.
+    const temporary = mkdtempSync(join(tmpdir(), 'cartrelay-demo-tmp-'));
+    const { CARTRELAY_DATA_DIR: _ignored, ...inherited } = process.env;
+    const demo = await promisify(execFile)(process.execPath, [here('relay-demo.ts')], { env: { ...inherited, TMPDIR: temporary }, timeout: 120_000 });
+    expect(demo.stdout).toContain(`embedded store  ${join(temporary, 'cartrelay-demo-')}`);
+    expect(demo.stdout).toMatch(/POST +\/Advertisers\/IRdemoWoo\/Conversions +OrderId=727/);
+    expect(readdirSync(temporary)).toEqual([]);
+  });
+});
+
 describe('the relay demo, at rest', () => {
   it('leaves no buyer’s email, IP address or user agent in any table or file', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cartrelay-demo-at-rest-'));

@@ -3,9 +3,10 @@
  * CARTRELAY_DATA_DIR when it is set: an empty folder, kept afterwards) with a fake impact.com and a
  * fake BigCommerce API on loopback; signed sample webhooks of all three platforms, a redelivery, a
  * refund and a test action are replayed; then what reached impact.com is printed. Nothing leaves
- * this machine.
+ * this machine, and the temporary folder it made is removed at the end.
  */
 import { mkdtemp, readFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeBigCommerce } from '@cartrelay/bigcommerce/fake-api';
@@ -23,9 +24,15 @@ const WOO_SECRET = 'demo-woocommerce-webhook-secret';
 
 const impact = await startFakeImpact({ accounts: { IRdemoShopify: 'token-s', IRdemoWoo: 'token-w', IRdemoBig: 'token-b' } });
 const bigcommerce = await startFakeBigCommerce({ tokens: { demo42: 'bc-access-token' } });
-const dataDir = process.env.CARTRELAY_DATA_DIR || (await mkdtemp(join(tmpdir(), 'cartrelay-demo-')));
+const keptDir = process.env.CARTRELAY_DATA_DIR || null;
+const dataDir = keptDir ?? (await mkdtemp(join(tmpdir(), 'cartrelay-demo-')));
+// However the demo ends, a folder it made goes (one given in CARTRELAY_DATA_DIR is the caller's, kept).
+process.once('exit', () => {
+  if (!keptDir) rmSync(dataDir, { recursive: true, force: true });
+});
 const env = {
   PORT: '0',
+  HOST: '127.0.0.1',
   CARTRELAY_DATA_DIR: dataDir,
   CARTRELAY_IMPACT_BASE_URL: impact.url,
   SHOPIFY_API_SECRET: SHOPIFY_SECRET,
@@ -130,8 +137,13 @@ for (const request of impact.requests.filter((r) => r.status === 200 && !r.path.
 }
 print();
 print(`Scheduled: reversal of ${testAction.orderId} (TEST_ACTION) at ${testAction.reversal.scheduledAt}, an hour after the test conversion.`);
-print('See every attempt and impact.com answer with:');
-print(`  CARTRELAY_DATA_DIR=${dataDir} npx cartrelay actions --shop demo-store.myshopify.com`);
+if (keptDir) {
+  print('See every attempt and impact.com answer with:');
+  print(`  CARTRELAY_DATA_DIR=${dataDir} npx cartrelay actions --shop demo-store.myshopify.com`);
+} else {
+  print('The temporary store is removed now; to keep it (and see every attempt with npx cartrelay actions), set');
+  print('CARTRELAY_DATA_DIR to an empty folder. To try the relay yourself: npx cartrelay dev (README: Try it locally).');
+}
 
 stop();
 await served;
