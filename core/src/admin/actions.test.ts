@@ -150,6 +150,8 @@ describe('recent actions', () => {
       attribution: { by: 'click_id', clickId: 'impacttest' },
       statusText: `Test action: reversal due ${new Date(plan.reversalAt).toISOString()}`,
     });
+    expect((await list({ q: 'cartrelay-test' })).map((action) => action.platformOrderId)).toEqual([plan.orderId]);
+    expect(await list({ q: '1001' })).toEqual([]);
   });
 
   it('finds an order by its number, platform id, code (any case) or click id, whole or its beginning', async () => {

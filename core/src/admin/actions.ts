@@ -79,7 +79,9 @@ export async function listActions(store: ActionsStore, shop: Shop, query: Action
       place: { at: order.createdAt, rank: 1 as const, id: order.id },
       build: () => orderAction(store, shop, order, waits.inLedger.get(order.platformOrderId) ?? null, clickIdParam),
     })),
-    ...(search ? [] : await testActions(store, shop.id, now)).map((test) => ({ place: test.place, build: async () => test.action })),
+    ...(await testActions(store, shop.id, now))
+      .filter((test) => !search || matchesOrder(search, test.action.platformOrderId, ''))
+      .map((test) => ({ place: test.place, build: async () => test.action })),
   ];
   const page = candidates.filter((candidate) => !before || isBefore(candidate.place, before)).sort(newestFirst);
   const shown = page.slice(0, limit);
@@ -92,7 +94,7 @@ export async function listActions(store: ActionsStore, shop: Shop, query: Action
 /** Whether a search names an order: its platform id or number, whole or its beginning, any case, "#" ignored. */
 function matchesOrder(search: string, platformOrderId: string, orderNumber: string): boolean {
   const text = search.toLowerCase();
-  return platformOrderId.toLowerCase().startsWith(text) || orderNumber.toLowerCase().startsWith(text.replace(/^#/, ''));
+  return platformOrderId.toLowerCase().startsWith(text) || (orderNumber !== '' && orderNumber.toLowerCase().startsWith(text.replace(/^#/, '')));
 }
 
 interface WaitingOrder extends ClickWait {
