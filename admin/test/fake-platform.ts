@@ -11,7 +11,7 @@ import {
   parseTrackingConfig,
   type TrackingConfig,
 } from '@cartrelay/core/admin-contract';
-import type { AdminPlatform } from '../src/index.ts';
+import type { AdminPlatform } from '../src/platform.ts';
 import { emptyHome } from './sample-data.ts';
 
 /** Where the tests' platform serves the admin page: the pages live under it. */
