@@ -154,6 +154,8 @@ describe('the BigCommerce app in the relay', () => {
       expect(session).toMatch(/^ey/);
       expect((await adminApi(session!, 'GET', '/shop')).status).toBe(200);
       await setUp();
+      // Home shows the scripts set up, from the set-up's recorded outcome.
+      expect(await app.clickCaptureStatus!(shop)).toMatchObject({ label: 'BigCommerce storefront scripts', active: true });
       // Each hook carries the store's secret; each script is this app's, removed with it.
       expect(storeHooks().map((hook) => hook.scope).sort()).toEqual([...HOOK_SCOPES].sort());
       expect(storeHooks().every((hook) => hook.destination === `${appUrl}/webhooks/bigcommerce` && hook.headers?.['x-cartrelay-webhook-secret'] === (shop.credentials as { webhookSecret: string }).webhookSecret)).toBe(true);

@@ -277,6 +277,9 @@ describe('the WooCommerce app in the relay', () => {
       const { linkSecret, keyId } = credentialsOf(shop);
       await until(() => woo.pluginConnection !== null, 'the plugin told its settings');
       expect(woo.pluginConnection).toEqual({ linkSecret, clickIdParam: 'irclickid', keyId, appUrl });
+      // Home shows the plugin took the connection.
+      await until(async () => (await app.clickCaptureStatus!(shop))?.active === true, 'the plugin’s acceptance recorded');
+      expect(await app.clickCaptureStatus!(shop)).toMatchObject({ label: 'WooCommerce plugin', active: true });
       const exp = Math.floor(Date.now() / 1000) + 300;
       const link = { site: `${site()}/`, user: '1', exp };
       const query = (purpose: 'open' | 'disconnect', fields = link) => new URLSearchParams({ ...fields, exp: String(fields.exp), sig: signLink(linkSecret!, purpose, fields) });

@@ -12,7 +12,9 @@ import {
   err,
   installShop,
   ok,
+  readClickCaptureStatus,
   readCredentials,
+  recordClickCaptureSetUp,
   serveAdminAssets,
 } from '@cartrelay/core';
 import express, { type Request, type Response } from 'express';
@@ -123,6 +125,14 @@ export function createBigCommerceApp(options: BigCommerceAppOptions): BigCommerc
     const scripts = await ensureScripts(api, access, storefront.scriptsFor({ storeHash: shop.shopKey, clickIdParam: shop.config?.clickIdParam ?? 'irclickid' }));
     if (!scripts.ok) logger.warn({ platform: PLATFORM, shop: shop.shopKey, reason: scripts.error.message }, 'storefront scripts could not be checked; the next opening of the app tries again');
     else if (scripts.value.created.length + scripts.value.updated.length + scripts.value.removed.length > 0) logger.info({ platform: PLATFORM, shop: shop.shopKey, ...scripts.value }, 'storefront scripts set up');
+    await recordClickCaptureSetUp(
+      store,
+      shop,
+      scripts.ok
+        ? { ok: true, detail: 'The landing and checkout scripts are in place: they report the click id of visits that land with one.' }
+        : { ok: false, detail: `BigCommerce did not let CartRelay check the scripts (${scripts.error.message}). Opening the app tries again.` },
+      now(),
+    );
   }
 
   /** A store added by hand with its token alone: its hooks get a secret of their own. */
@@ -283,6 +293,7 @@ export function createBigCommerceApp(options: BigCommerceAppOptions): BigCommerc
       // The click-id parameter rides in the landing script's address.
       configSaved: async (shop) => setUpStore(shop),
     },
+    clickCaptureStatus: (shop) => readClickCaptureStatus(store, shop, 'BigCommerce storefront scripts', 'Not checked yet: opening the app sets them up.'),
     // The checkout script reports click ids apart from the order: an order without one waits a little for it.
     webhooks: { ...createBigCommerceWebhooks({ apiBaseUrl: options.apiBaseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) }), capturesClicks: true },
     setUpStore,

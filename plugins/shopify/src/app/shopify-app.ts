@@ -14,6 +14,8 @@ import {
   err,
   installShop,
   ok,
+  readClickCaptureStatus,
+  recordClickCaptureSetUp,
   serveAdminAssets,
 } from '@cartrelay/core';
 import { HttpResponseError, RequestedTokenType, type Session, type Shopify } from '@shopify/shopify-api';
@@ -110,6 +112,14 @@ export function createShopifyApp(options: ShopifyAppOptions): ShopifyApp {
     });
     if (pixel.ok) logger.info({ shop: shop.shopKey, pixel: pixel.value.id, created: pixel.value.created }, 'web pixel active');
     else logger.warn({ shop: shop.shopKey, error: pixel.error }, 'the web pixel could not be activated; it is tried again when the configuration is saved');
+    await recordClickCaptureSetUp(
+      store,
+      shop,
+      pixel.ok
+        ? { ok: true, detail: 'The pixel is active: it reports the click id of visits that land with one.' }
+        : { ok: false, detail: `Shopify did not activate the pixel (${pixel.error}). Saving the configuration tries again.` },
+      now(),
+    );
   }
 
   /**
@@ -351,6 +361,7 @@ export function createShopifyApp(options: ShopifyAppOptions): ShopifyApp {
       },
     ],
     lifecycle: { configSaved: activatePixel },
+    clickCaptureStatus: (shop) => readClickCaptureStatus(store, shop, 'Shopify pixel', 'Not activated since this was recorded: saving the configuration activates it again.'),
     webhooks,
     access,
   };

@@ -11,7 +11,9 @@ import {
   err,
   installShop,
   ok,
+  readClickCaptureStatus,
   readCredentials,
+  recordClickCaptureSetUp,
   serveAdminAssets,
 } from '@cartrelay/core';
 import express, { type Request, type Response } from 'express';
@@ -107,13 +109,18 @@ export function createWooCommerceApp(options: WooCommerceAppOptions): WooCommerc
 
   /** The plugin's link secret and click-id parameter; a store without the plugin (connected by URL) has no route for it. */
   async function tellPlugin(shop: Shop, credentials: WooCommerceCredentials, access: WooStoreAccess): Promise<void> {
-    if (!credentials.linkSecret) return;
+    // Home shows how the last push went (recordClickCaptureSetUp): the plugin is what captures clicks.
+    const outcome = (ok: boolean, detail: string) => recordClickCaptureSetUp(context.store, shop, { ok, detail }, now());
+    if (!credentials.linkSecret) return outcome(false, 'The store was connected without the CartRelay plugin: clicks are captured by WooCommerce’s Order Attribution only.');
     const body = { linkSecret: credentials.linkSecret, clickIdParam: shop.config?.clickIdParam ?? 'irclickid', keyId: credentials.keyId, appUrl: base };
     const told = await api.request(access, 'put', 'connection', { namespace: 'wc-cartrelay/v1', body });
-    if (told.ok) return;
+    if (told.ok) return outcome(true, 'The CartRelay plugin took the connection: it captures the click id of visits that land with one.');
     if (told.error.kind === 'rejected' && told.error.status === 404) {
       logger.info({ platform: PLATFORM, shop: shop.shopKey }, 'the CartRelay plugin is not active on the store: orders are tracked, clicks are captured by Order Attribution only');
-    } else logger.warn({ platform: PLATFORM, shop: shop.shopKey, reason: told.error.message }, 'the CartRelay plugin could not be told its settings; the next check tries again');
+      return outcome(false, 'The CartRelay plugin is not active on the store: clicks are captured by WooCommerce’s Order Attribution only. Activate it in wp-admin › Plugins.');
+    }
+    logger.warn({ platform: PLATFORM, shop: shop.shopKey, reason: told.error.message }, 'the CartRelay plugin could not be told its settings; the next check tries again');
+    return outcome(false, `The CartRelay plugin could not be reached (${told.error.message}). The next check tries again.`);
   }
 
   const setUpLater = (shop: Shop) => {
@@ -311,6 +318,7 @@ export function createWooCommerceApp(options: WooCommerceAppOptions): WooCommerc
       // The click-id parameter is the plugin's to capture.
       configSaved: async (shop) => setUpStore(shop),
     },
+    clickCaptureStatus: (shop) => readClickCaptureStatus(context.store, shop, 'WooCommerce plugin', 'Not checked yet: the next check of the store tells the plugin its settings.'),
     webhooks: createWooCommerceWebhooks({ api }),
     setUpStore,
   };
