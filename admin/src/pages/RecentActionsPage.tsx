@@ -184,7 +184,7 @@ export function RecentActionsPage({ api }: PageProps) {
 
 const COLUMNS = [
   { header: 'Order' },
-  { header: 'Date' },
+  { header: 'Date', className: 'nowrap' },
   { header: 'Amount', className: 'numeric' },
   { header: 'Partner' },
   { header: 'Attribution' },
