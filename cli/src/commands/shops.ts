@@ -237,7 +237,7 @@ async function readCredentialsOptions(
     issues
       .map((issue) => {
         const flag = flagOf(issue.path[0]);
-        const missing = issue.path.length > 0 && (given ?? {})[String(issue.path[0])] === undefined;
+        const missing = issue.path.length > 0 && given?.[String(issue.path[0])] === undefined;
         if (missing) return flag ? `--${flag} is required for ${adapter.platform}` : `credentials: ${issue.path.join('.')} is required for ${adapter.platform}`;
         return `credentials: ${issue.path.join('.') || 'value'}: ${issue.message}`;
       })
