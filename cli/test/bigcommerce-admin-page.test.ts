@@ -73,6 +73,8 @@ describe.skipIf(!existsSync(CHROMIUM))('BigCommerce admin page in a browser', ()
     const nav = page.getByRole('navigation');
     const status = () => page.getByRole('status').allTextContents();
 
+    // Home opens first; the connection is a page of its own.
+    await nav.getByRole('link', { name: 'Connection' }).click();
     await page.getByLabel('Account SID').fill('IRbrowser0002');
     await page.getByLabel('Auth Token').fill('browser-auth-token');
     await page.getByLabel('Program id').fill('12345');

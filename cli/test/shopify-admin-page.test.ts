@@ -142,8 +142,8 @@ describe.skipIf(!existsSync(CHROMIUM))('Shopify admin page in a browser', () => 
     const address = () => new URL(page.url());
     const menu = page.locator('ui-nav-menu');
     const saveBar = page.locator('ui-save-bar:not([hidden])');
-    // The title bar names the page; no heading repeats it.
-    await expect.poll(() => page.locator('ui-title-bar').getAttribute('title')).toBe('Connection');
+    // The title bar names the page (Home opens first); no heading repeats it.
+    await expect.poll(() => page.locator('ui-title-bar').getAttribute('title'), { timeout: 10_000 }).toBe('Home');
     expect(await page.locator('h1').count()).toBe(0);
 
     // Connection: credentials and program.

@@ -71,6 +71,8 @@ describe.skipIf(!existsSync(CHROMIUM))('WooCommerce admin page in a browser', ()
     const nav = fresh.getByRole('navigation');
     const status = () => fresh.getByRole('status').allTextContents();
 
+    // Home opens first; the connection is a page of its own.
+    await nav.getByRole('link', { name: 'Connection' }).click();
     await fresh.getByLabel('Account SID').fill('IRbrowser0003');
     await fresh.getByLabel('Auth Token').fill('browser-auth-token');
     await fresh.getByLabel('Program id').fill('12345');
