@@ -97,7 +97,8 @@ async function open(page: Page): Promise<Load> {
   const idToken = signSessionToken({ apiKey: API_KEY, apiSecret: API_SECRET, shop: SHOP });
   const started = Date.now();
   await page.goto(`${relay.url}/shopify/app?embedded=1&shop=${SHOP}&host=${Buffer.from(`admin.shopify.com/store/${SHOP}`).toString('base64url')}&id_token=${idToken}`);
-  await page.getByLabel('Account SID').waitFor({ state: 'visible', timeout: 30_000 });
+  // The first page a merchant sees: Home, with its figures loaded.
+  await page.getByRole('heading', { name: 'Home' }).waitFor({ state: 'visible', timeout: 30_000 });
   const ms = Date.now() - started;
   await page.waitForLoadState('networkidle');
   await cdp.detach();
