@@ -129,7 +129,7 @@ for (const [label, conditions] of [
     ['warm', warm],
   ] as const) {
     rows.push(
-      `${`${label}, ${cache} cache`.padEnd(34)} ${String(load.requests).padStart(2)} requests  ${kb(load.wireBytes).padStart(8)} over the wire  ${kb(load.decodedBytes).padStart(8)} decoded  form on screen after ${load.ms} ms`,
+      `${`${label}, ${cache} cache`.padEnd(34)} ${String(load.requests).padStart(2)} requests  ${kb(load.wireBytes).padStart(8)} over the wire  ${kb(load.decodedBytes).padStart(8)} decoded  Home on screen after ${load.ms} ms`,
     );
   }
 }
