@@ -66,7 +66,7 @@ function spawnServer(script: string, arg: string): Promise<{ url: string; child:
   // BENCH_NODE_ARGS: extra flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=prof" to profile them.
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   // The relay runs with the flags cli/bin/cartrelay.js gives `cartrelay serve`.
-  const relayArgs = script === 'relay-server.ts' ? ['--max-semi-space-size=32'] : [];
+  const relayArgs = script === 'relay-server.ts' ? ['--max-semi-space-size=16'] : [];
   const child = spawn(process.execPath, [...relayArgs, ...nodeArgs, here(script), arg], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {

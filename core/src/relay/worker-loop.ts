@@ -45,7 +45,13 @@ export class WorkerLoop {
         this.#onError(error);
       }
       if (!this.#running) break;
-      if (found > 0 && failures === 0) continue;
+      if (found > 0 && failures === 0) {
+        // Yield to the event loop between steps: over SQLite a step can be all synchronous work behind
+        // promises, and a backlog drained without a pause would starve the HTTP acks, timers and the
+        // other loops (and their garbage would pile up in the young generation meanwhile).
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        continue;
+      }
       // After failures, back off, but never longer than 5 s (or the loop's own idle time): a database
       // that comes back is used within seconds, not after the half minute the doubling would reach.
       const wait = failures > 0 ? Math.min(Math.max(this.#idleMs, 5_000), this.#idleMs * 2 ** failures) : this.#idleMs;
