@@ -80,7 +80,7 @@ describe('recent actions', () => {
     await receive(anOrder({ id: 'P2', number: '1002', landingUrl: null, capturedClickId: 'JOURNEY1', capturedClickSource: 'customer journey' }));
     expect((await byOrder('P1')).attribution).toEqual({ by: 'click_id', clickId: 'PIXEL1', source: 'storefront' });
     expect((await byOrder('P2')).attribution).toEqual({ by: 'click_id', clickId: 'JOURNEY1', source: 'customer_journey' });
-    expect((await byOrder('P2')).explain).toContain("The click id came from Shopify's customer journey.");
+    expect((await byOrder('P2')).explain).toContain('The click id came from the customer journey the store platform recorded.');
   });
 
   it('shows a code order with its partner, and a queued submission as sent and waiting', async () => {

@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { type ClickCaptures, findOrderClickCapture } from '../captures/click-captures.ts';
 import type { DeliveryListing } from '../delivery/outbox.ts';
 import { lateClickCapture } from '../ledger/late-click.ts';
-import { findClickAttribution } from '../mapping/click-id.ts';
 import { merchantLines } from '../mapping/explain-line.ts';
 import { type MinorUnits, formatMinorUnits, parseMinorUnits, sumMinorUnits } from '../money/minor-units.ts';
 import type { Order } from '../order/order.ts';
 import { readClickWaitOutcome, type ClickWait } from '../webhooks/click-wait-outcome.ts';
 import type { Shop } from '../shops/shop-directory.ts';
 import type { RecentOrder, RelayQueries } from '../store/relay-queries.ts';
-import type { AdminAction, AdminActionsPage, AdminAttribution, AdminClickSource, AdminDelivery } from './contract.ts';
+import { adminClickSource } from './click-source.ts';
+import type { AdminAction, AdminActionsPage, AdminAttribution, AdminDelivery } from './contract.ts';
 
 /** What recent actions read: the ledger's orders, their deliveries, the inbox's waiting orders, click captures. */
 export type ActionsStore = Pick<RelayQueries, 'listRecentOrders' | 'listClickWaits' | 'listDeliveries' | 'orderStatus'> & Pick<ClickCaptures, 'findClickCapture'>;
@@ -189,16 +189,9 @@ export function saleAmount(fields: Readonly<Record<string, string>>): AdminActio
 
 /** How a conversion was attributed: its ClickId and where the order had it, else its code, else none. */
 function attributionOf(fields: Readonly<Record<string, string>>, order: Order | null, clickIdParam: string): AdminAttribution {
-  if (fields.ClickId) return { by: 'click_id', clickId: fields.ClickId, source: clickSourceOf(fields.ClickId, order, clickIdParam) };
+  if (fields.ClickId) return { by: 'click_id', clickId: fields.ClickId, source: adminClickSource(fields.ClickId, order, clickIdParam) };
   if (fields.OrderPromoCode) return { by: 'code', code: fields.OrderPromoCode };
   return { by: 'none' };
-}
-
-function clickSourceOf(clickId: string, order: Order | null, clickIdParam: string): AdminClickSource {
-  if (!order) return 'landing_url';
-  const found = findClickAttribution(order, clickIdParam);
-  if (found.clickId !== clickId || found.origin !== 'captured') return 'landing_url';
-  return order.capturedClickSource === 'customer journey' ? 'customer_journey' : 'storefront';
 }
 
 /**

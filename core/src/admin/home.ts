@@ -1,8 +1,8 @@
 import { DEFAULT_CLICK_ID_PARAM } from '../config/tracking-config.ts';
-import { landingQueryOf } from '../mapping/click-id.ts';
 import type { ShopCursors } from '../shops/shop-cursors.ts';
 import type { Shop } from '../shops/shop-directory.ts';
 import type { ImpactAnswerRow, OrderAttributionRow, RelayQueries } from '../store/relay-queries.ts';
+import { adminClickSource } from './click-source.ts';
 import type { AdminAlert, AdminAttribution, AdminClickSource, AdminDailyAttribution, AdminHome, AdminPeriodStats } from './contract.ts';
 
 /**
@@ -103,18 +103,9 @@ export interface AttributedOrder {
  */
 export function orderAttribution(row: OrderAttributionRow, clickIdParam: string): AdminAttribution {
   const sent = row.conversion;
-  if (sent?.clickId) return { by: 'click_id', clickId: sent.clickId, source: clickSource(sent.clickId, row.order, clickIdParam) };
+  if (sent?.clickId) return { by: 'click_id', clickId: sent.clickId, source: adminClickSource(sent.clickId, row.order, clickIdParam) };
   const code = sent?.orderPromoCode ?? sent?.mediaPartnerId;
   return code ? { by: 'code', code } : { by: 'none' };
-}
-
-function clickSource(clickId: string, order: OrderAttributionRow['order'], clickIdParam: string): AdminClickSource {
-  if (!order) return 'storefront';
-  if (landingQueryOf(order.landingUrl)?.get(clickIdParam)?.trim() === clickId) return 'landing_url';
-  if (order.attributes.some((a) => a.name === clickIdParam && a.value.trim() === clickId)) return 'landing_url';
-  // The source order-enrichment.ts names a click id found in Shopify's customer journey.
-  if (order.capturedClickSource === 'customer journey') return 'customer_journey';
-  return 'storefront';
 }
 
 const isAccepted = (c: { readonly submissionStatus: string | null; readonly submissionErrors: readonly unknown[] | null }) =>

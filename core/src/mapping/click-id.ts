@@ -1,4 +1,4 @@
-import type { Order } from '../order/order.ts';
+import { CUSTOMER_JOURNEY_CLICK_SOURCE, type Order } from '../order/order.ts';
 import { FIELD_LIMITS } from './conversion.ts';
 import { type ExplainLine, explainLine } from './explain-line.ts';
 
@@ -20,7 +20,7 @@ export interface ClickAttribution {
  * Finds the impact.com click id, in order: the landing URL's query parameter, an order attribute of
  * the same name, then a click id captured outside the order (storefront script or pixel).
  */
-export function findClickAttribution(order: Order, param: string): ClickAttribution {
+export function findClickAttribution(order: Pick<Order, 'landingUrl' | 'attributes' | 'capturedClickId' | 'capturedClickSource'>, param: string): ClickAttribution {
   const explain: ExplainLine[] = [];
   const landingQuery = landingQueryOf(order.landingUrl);
   const captured = capturedBy(order.capturedClickSource);
@@ -62,9 +62,9 @@ export function findClickAttribution(order: Order, param: string): ClickAttribut
   return { clickId, sharedId, origin, explain };
 }
 
-/** How the admin page names a capture outside the order: the platform's storefront capture or Shopify's customer journey. */
+/** How the admin page names a capture outside the order: the platform's storefront capture or the customer journey it recorded. */
 function capturedBy(source: string | null | undefined): string {
-  if (source === 'customer journey') return "Shopify's customer journey";
+  if (source === CUSTOMER_JOURNEY_CLICK_SOURCE) return 'the customer journey the store platform recorded';
   return `the storefront's click capture${source ? ` (${source})` : ''}`;
 }
 

@@ -114,3 +114,10 @@ export const OrderSchema = z.object({
 export type LineItem = z.output<typeof LineItemSchema>;
 export type Order = z.output<typeof OrderSchema>;
 export type Refund = z.output<typeof RefundSchema>;
+
+/**
+ * `capturedClickSource` of a click id found in the landing pages the platform recorded for the order
+ * (its customer journey, WebhookReceiver.fetchOrderInsights); a storefront beacon's source is the
+ * plugin's own word ("pixel", "checkout script").
+ */
+export const CUSTOMER_JOURNEY_CLICK_SOURCE = 'customer journey';

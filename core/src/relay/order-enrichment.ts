@@ -1,6 +1,6 @@
 import type { TrackingConfig } from '../config/tracking-config.ts';
 import { findClickAttribution } from '../mapping/click-id.ts';
-import type { Order } from '../order/order.ts';
+import { CUSTOMER_JOURNEY_CLICK_SOURCE, type Order } from '../order/order.ts';
 import { CLICK_WAIT_PREFIX, clickWaitOutcome } from '../webhooks/click-wait-outcome.ts';
 import type { Shop } from '../shops/shop-directory.ts';
 import { type ClickCaptures, findOrderClickCapture } from '../captures/click-captures.ts';
@@ -59,7 +59,7 @@ export async function enrichOrder(order: Order, context: EnrichmentContext): Pro
       journeyPending = !insights.value.ready;
       if (!hasClickId(enriched)) {
         const fromJourney = insights.value.landingUrls.map((url) => clickIdIn(url, param)).find((clickId) => clickId !== null);
-        if (fromJourney) enriched = { ...enriched, capturedClickId: fromJourney, capturedClickSource: 'customer journey' };
+        if (fromJourney) enriched = { ...enriched, capturedClickId: fromJourney, capturedClickSource: CUSTOMER_JOURNEY_CLICK_SOURCE };
       }
       const index = insights.value.customerOrderIndex;
       if (enriched.customer.returning === null && index !== null && knownCustomer) {
