@@ -1,3 +1,4 @@
+import { DEFAULT_CLICK_ID_PARAM } from '../config/tracking-config.ts';
 import { z } from 'zod';
 import { type ClickCaptures, findOrderClickCapture } from '../captures/click-captures.ts';
 import type { DeliveryListing } from '../delivery/outbox.ts';
@@ -64,7 +65,7 @@ const newestFirst = (a: { place: Place }, b: { place: Place }) => (isBefore(a.pl
 export async function listActions(store: ActionsStore, shop: Shop, query: ActionsQuery, now: number): Promise<AdminActionsPage> {
   const { limit, before } = query;
   const search = query.q || null;
-  const clickIdParam = shop.config?.clickIdParam ?? 'irclickid';
+  const clickIdParam = shop.config?.clickIdParam ?? DEFAULT_CLICK_ID_PARAM;
 
   const waits = await waitingOrders(store, shop.id);
   // The ledger's orders strictly after the cursor: a waiting order's place (rank 2) is after every order of its time, a test's before.
@@ -227,7 +228,7 @@ function deliveryStatusText(delivery: DeliveryListing): string {
 }
 
 /** impact.com's errors come as strings or objects with a Message (its casing varies). */
-export function firstErrorMessage(errors: readonly unknown[] | null): string {
+function firstErrorMessage(errors: readonly unknown[] | null): string {
   const first = errors?.[0];
   if (typeof first === 'string' && first) return first;
   if (first && typeof first === 'object') {
@@ -285,7 +286,7 @@ function testStatusText(deliveries: readonly DeliveryListing[], now: number): st
   return `Test action: ${conversion ? deliveryStatusText(conversion) : 'nothing sent'}`;
 }
 
-export function adminDelivery(d: DeliveryListing): AdminDelivery {
+function adminDelivery(d: DeliveryListing): AdminDelivery {
   return {
     kind: d.kind,
     status: d.status,

@@ -25,7 +25,7 @@ export const CLICK_SHARE_RECENT_DAYS = 3;
 /** The baseline: the two weeks before the recent window, long enough to hold weekday and weekend traffic twice. */
 export const CLICK_SHARE_BASELINE_DAYS = 14;
 /** "Well below its own level": under half of the baseline share, beyond what partners' campaigns vary by week to week. */
-export const CLICK_SHARE_DROP_RATIO = 0.5;
+const CLICK_SHARE_DROP_RATIO = 0.5;
 /** Orders the baseline needs before its share means anything: below 20, one partner's sale more or less moves it by 5 points. */
 export const CLICK_SHARE_MIN_BASELINE_ORDERS = 20;
 /** Orders the recent window needs: fewer than 5 orders without a click id is a quiet few days, not a broken capture. */
@@ -111,7 +111,7 @@ export function orderAttribution(row: OrderAttributionRow, clickIdParam: string)
 const isAccepted = (c: { readonly submissionStatus: string | null; readonly submissionErrors: readonly unknown[] | null }) =>
   c.submissionStatus === 'complete' && !c.submissionErrors?.length;
 
-export function periodStats(orders: readonly AttributedOrder[], days: 7 | 30, now: number): AdminPeriodStats {
+function periodStats(orders: readonly AttributedOrder[], days: 7 | 30, now: number): AdminPeriodStats {
   const within = orders.filter((o) => o.at >= now - days * DAY_MS && o.at <= now);
   const conversions = within.flatMap((o) => (o.conversion ? [o.conversion] : []));
   const bySource: Record<AdminClickSource, number> = { landing_url: 0, storefront: 0, customer_journey: 0 };
@@ -198,7 +198,7 @@ function contractCode(errors: readonly unknown[] | null): string | null {
  * impact.com refuses the shop when its latest telling answer (newest first, answers that tell nothing
  * skipped) was a 401/403 or a contract error; `since` is the first of that run of refusals.
  */
-export function impactRejection(answers: readonly ImpactAnswerRow[]): Extract<AdminAlert, { kind: 'impact_rejected' }> | null {
+function impactRejection(answers: readonly ImpactAnswerRow[]): Extract<AdminAlert, { kind: 'impact_rejected' }> | null {
   const telling = answers.map((answer) => ({ answer, verdict: verdictOf(answer) })).filter((a) => a.verdict !== 'unknown');
   const latest = telling[0];
   if (!latest || latest.verdict === 'accepted') return null;

@@ -2,9 +2,6 @@ import { RE2JS } from 're2js';
 import { type Result, err, ok } from '../result.ts';
 import { CONFIG_LIMITS } from './limits.ts';
 
-/** Longer patterns are refused: a rule is a code or SKU shape, not a program. */
-export const MAX_RULE_PATTERN_LENGTH = CONFIG_LIMITS.patternLength;
-
 /** A compiled regex rule: how to run it, and its RE2 program's size (what one run costs per character). */
 export interface RulePattern {
   readonly matches: (text: string) => boolean;
@@ -25,7 +22,8 @@ export interface RulePattern {
  * compiled, so one serves every rule (and every shop) that writes the same pattern.
  */
 export function compileRulePattern(pattern: string): Result<RulePattern, string> {
-  if (pattern.length > MAX_RULE_PATTERN_LENGTH) return err(`longer than ${MAX_RULE_PATTERN_LENGTH} characters`);
+  // Longer patterns are refused: a rule is a code or SKU shape, not a program.
+  if (pattern.length > CONFIG_LIMITS.patternLength) return err(`longer than ${CONFIG_LIMITS.patternLength} characters`);
   const remembered = recent.get(pattern);
   if (remembered) {
     // Most recently used last: the oldest is the first to go.

@@ -53,14 +53,10 @@ export function decidePromoCodes(orderCodes: readonly string[], rules: CompiledR
       matched.rule.partnerId ? `partner ${matched.rule.partnerId}` : null,
       matched.rule.actionTrackerId ? `action tracker ${matched.rule.actionTrackerId}` : null,
     ].filter(Boolean);
-    const merchantCredits = [
-      matched.rule.partnerId ? `partner ${matched.rule.partnerId}` : null,
-      matched.rule.actionTrackerId ? `action tracker ${matched.rule.actionTrackerId}` : null,
-    ].filter(Boolean);
     explain.push(
       explainLine(
         `OrderPromoCode ${orderPromoCode}: matches ${ruleText} → ${credits.join(', ')}`,
-        `Code ${orderPromoCode} matches ${merchantRuleName('promoCodes', matched.index)}, which credits ${merchantCredits.join(' and ')}.`,
+        `Code ${orderPromoCode} matches ${merchantRuleName('promoCodes', matched.index)}, which credits ${credits.join(' and ')}.`,
       ),
     );
   } else {

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import { clickShareDrop, orderAttribution } from '../admin/home.ts';
 import { CLICK_SHARE_BASELINE_DAYS, CLICK_SHARE_RECENT_DAYS } from '../admin/home.ts';
-import { DEFAULT_CLICK_ID_PARAM } from '../config/tracking-config.ts';
 import type { ShopCursors } from '../shops/shop-cursors.ts';
 import type { ShopDirectory } from '../shops/shop-directory.ts';
 import type { RelayQueries } from '../store/relay-queries.ts';
@@ -9,7 +8,7 @@ import type { RelayQueries } from '../store/relay-queries.ts';
 const DAY_MS = 86_400_000;
 
 /** The UTC day a shop was last warned about (YYYY-MM-DD): one warning per shop per day, across processes and restarts. */
-export const CLICK_SHARE_WARNED_CURSOR = 'click_share_drop_warned';
+const CLICK_SHARE_WARNED_CURSOR = 'click_share_drop_warned';
 
 /** One shop's latest reading, as `/metrics` exposes it (cartrelay_click_id_share_drop). */
 export interface ClickShareReading {
@@ -48,7 +47,7 @@ export function createClickShareWatch(options: ClickShareWatchOptions) {
         readings.delete(shop.id);
         continue;
       }
-      const param = shop.config.clickIdParam ?? DEFAULT_CLICK_ID_PARAM;
+      const param = shop.config.clickIdParam;
       const rows = await store.listOrderAttribution(shop.id, at - (CLICK_SHARE_RECENT_DAYS + CLICK_SHARE_BASELINE_DAYS) * DAY_MS);
       const drop = clickShareDrop(rows.map((row) => ({ at: row.createdAt, attribution: orderAttribution(row, param) })), at);
       readings.set(shop.id, { platform: shop.platform, shop: shop.shopKey, dropped: drop.dropped });

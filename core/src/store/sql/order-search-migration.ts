@@ -1,3 +1,4 @@
+import { DEFAULT_CLICK_ID_PARAM } from '../../config/tracking-config.ts';
 import { orderSearchKeys } from '../../ledger/order-search.ts';
 import type { LedgerEntry } from '../../ledger/order-lifecycle.ts';
 import type { SqlExecutor } from './sql-driver.ts';
@@ -19,11 +20,11 @@ export async function addOrderSearch(tx: SqlExecutor): Promise<void> {
     await tx.run(statement);
   const params = new Map<number, string>();
   for (const shop of await tx.query('SELECT id, config_json FROM shops')) {
-    params.set(Number(shop.id), json<{ clickIdParam?: string } | null>(shop.config_json, null)?.clickIdParam ?? 'irclickid');
+    params.set(Number(shop.id), json<{ clickIdParam?: string } | null>(shop.config_json, null)?.clickIdParam ?? DEFAULT_CLICK_ID_PARAM);
   }
   for (const row of await tx.query('SELECT id, shop_id, entry_json FROM orders')) {
     const entry = json<LedgerEntry | null>(row.entry_json, null);
-    const keys = orderSearchKeys(entry?.order ?? null, params.get(Number(row.shop_id)) ?? 'irclickid');
+    const keys = orderSearchKeys(entry?.order ?? null, params.get(Number(row.shop_id)) ?? DEFAULT_CLICK_ID_PARAM);
     if (!keys.orderNumber && !keys.clickId && !keys.promoCodes) continue;
     await tx.run('UPDATE orders SET order_number = ?, click_id = ?, promo_codes = ? WHERE id = ?', [keys.orderNumber, keys.clickId, keys.promoCodes, Number(row.id)]);
   }

@@ -133,7 +133,7 @@ function withinTransaction(db: DatabaseSync, executor: SqlExecutor): SqlExecutor
  * (disk full, I/O error), and a ROLLBACK then would fail and hide the error that matters. The caller
  * rethrows that one.
  */
-export function rollBack(db: DatabaseSync): void {
+function rollBack(db: DatabaseSync): void {
   if (!db.isTransaction) return;
   try {
     db.exec('ROLLBACK');

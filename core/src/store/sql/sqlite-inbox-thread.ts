@@ -23,7 +23,7 @@ interface ThreadFailure {
 }
 
 /** A failed inbox write, with SQLite's own words and code so the log says what happened. */
-export class InboxWriteError extends Error {
+class InboxWriteError extends Error {
   readonly code: string | undefined;
   readonly errcode: number | undefined;
   readonly errstr: string | undefined;
