@@ -13,7 +13,7 @@ import { adminClickSource } from './click-source.ts';
 import type { AdminAction, AdminActionsPage, AdminAttribution, AdminDelivery } from './contract.ts';
 
 /** What recent actions read: the ledger's orders, their deliveries, the inbox's waiting orders, click captures. */
-export type ActionsStore = Pick<RelayQueries, 'listRecentOrders' | 'listClickWaits' | 'listDeliveries' | 'orderStatus'> & Pick<ClickCaptures, 'findClickCapture'>;
+export type ActionsStore = Pick<RelayQueries, 'listRecentOrders' | 'listClickWaits' | 'listDeliveries' | 'ordersInLedger'> & Pick<ClickCaptures, 'findClickCapture'>;
 
 /** `GET /actions`'s query: `limit` 1..200, `before` a page's nextCursor, `q` an order number, code or click id. */
 export const ActionsQuerySchema = z.object({
@@ -113,11 +113,12 @@ async function waitingOrders(store: ActionsStore, shopId: number): Promise<{ out
     const wait = readClickWaitOutcome(row.outcome);
     if (wait && !byOrder.has(wait.platformOrderId)) byOrder.set(wait.platformOrderId, { ...wait, webhookId: row.webhookId, receivedAt: row.receivedAt });
   }
+  const known = await store.ordersInLedger(shopId, [...byOrder.keys()]);
   const outside: WaitingOrder[] = [];
   const inLedger = new Map<string, WaitingOrder>();
   for (const wait of byOrder.values()) {
-    if ((await store.orderStatus(shopId, wait.platformOrderId)) === null) outside.push(wait);
-    else inLedger.set(wait.platformOrderId, wait);
+    if (known.has(wait.platformOrderId)) inLedger.set(wait.platformOrderId, wait);
+    else outside.push(wait);
   }
   return { outside, inLedger };
 }

@@ -11,6 +11,8 @@ export interface RelayQueries {
   listOrders(shopId: number, filter: OrderFilter): Promise<OrderListing[]>;
   /** The ledger status of one order, null when it is not in the ledger. */
   orderStatus(shopId: number, platformOrderId: string): Promise<OrderListing['status'] | null>;
+  /** Which of these orders the ledger holds: one query however many are asked about. */
+  ordersInLedger(shopId: number, platformOrderIds: readonly string[]): Promise<ReadonlySet<string>>;
   listDeliveries(shopId: number, filter: { readonly orderRef?: number | null; readonly since?: number }): Promise<DeliveryListing[]>;
   queueDepth(): Promise<QueueDepth>;
   /** The newest webhook stored for the shop (processed ones go after the retention period); null when none is kept. */

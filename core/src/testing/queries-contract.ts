@@ -54,6 +54,8 @@ export function describeQueriesContract(name: string, open: () => Promise<Querie
       expect(await store.orderStatus(shop.id, 'P1')).toBe('converted');
       expect(await store.orderStatus(shop.id, 'P2')).toBe('none');
       expect(await store.orderStatus(shop.id, 'P9')).toBeNull();
+      expect([...(await store.ordersInLedger(shop.id, ['P1', 'P9', 'P2']))].sort()).toEqual(['P1', 'P2']);
+      expect((await store.ordersInLedger(shop.id, [])).size).toBe(0);
     });
 
     it('lists a shop’s deliveries: an order’s, those of no order, those since a time', async () => {

@@ -28,6 +28,12 @@ export function createQueriesSql(driver: SqlDriver, box: SecretBox): RelayQuerie
       return rows.map(toOrderListing);
     },
 
+    async ordersInLedger(shopId, platformOrderIds) {
+      if (platformOrderIds.length === 0) return new Set<string>();
+      const rows = await driver.query(`SELECT platform_order_id FROM orders WHERE shop_id = ? AND platform_order_id IN (${marks(platformOrderIds)})`, [shopId, ...platformOrderIds]);
+      return new Set(rows.map((row) => String(row.platform_order_id)));
+    },
+
     async orderStatus(shopId, platformOrderId) {
       const [row] = await driver.query('SELECT status FROM orders WHERE shop_id = ? AND platform_order_id = ?', [shopId, platformOrderId]);
       return row ? (String(row.status) as OrderListing['status']) : null;
