@@ -1,6 +1,7 @@
 export { CONFIG_LIMITS } from './limits.ts';
 export { readStoredTrackingConfig } from './stored-config.ts';
 export {
+  DEFAULT_CLICK_ID_PARAM,
   type PromoCodeRule,
   type SkuRule,
   type TrackingConfig,

@@ -15,7 +15,7 @@ import {
   readCredentials,
 } from '@cartrelay/core';
 import { z } from 'zod';
-import { type BigCommerceApiOptions, createBigCommerceApi } from './api/bigcommerce-api.ts';
+import { type BigCommerceApi, type BigCommerceApiOptions, createBigCommerceApi } from './api/bigcommerce-api.ts';
 import { fetchOrderBundle } from './api/orders.ts';
 import { normalizeBigCommerceOrder } from './normalize-order.ts';
 
@@ -63,8 +63,12 @@ const CartConvertedSchema = z.object({ data: z.object({ id: z.string().min(1).ma
  * client secret. Either proves the delivery: the header is checked first, then the signature. The
  * order is then fetched through the V2 API, within the store's rate limit.
  */
-export function createBigCommerceWebhooks(options: BigCommerceApiOptions): WebhookReceiver {
-  const api = createBigCommerceApi(options);
+/**
+ * `api`: the app's own client, when there is one, so that order fetches count against the same
+ * per-store rate limit as its set-up and reconciliation.
+ */
+export function createBigCommerceWebhooks(options: BigCommerceApiOptions & { readonly api?: BigCommerceApi }): WebhookReceiver {
+  const api = options.api ?? createBigCommerceApi(options);
 
   return {
     topics: ORDER_CHANGE_SCOPES,

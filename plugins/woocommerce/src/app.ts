@@ -3,5 +3,5 @@
  * active, the plugin's signed links, the admin page, reconciliation). Loaded only by a relay whose
  * WooCommerce app is configured.
  */
-export { ADMIN_API_PATH, ADMIN_PAGE_PATH, type WooCommerceApp, type WooCommerceAppOptions, createWooCommerceApp } from './app/woocommerce-app.ts';
+export { ADMIN_PAGE_PATH, type WooCommerceApp, type WooCommerceAppOptions, createWooCommerceApp } from './app/woocommerce-app.ts';
 export { signLink } from './app/signed-link.ts';

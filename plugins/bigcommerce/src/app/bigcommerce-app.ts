@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import {
   type AdminAuthenticator,
+  DEFAULT_CLICK_ID_PARAM,
   type Reconciliation,
   type RelayJob,
   type Shop,
@@ -31,8 +32,6 @@ import { type BigCommerceAppCredentials, exchangeCode } from './token-exchange.t
 const PLATFORM = 'bigcommerce';
 /** Where the control panel opens the app; its pages live under it. */
 export const ADMIN_PAGE_PATH = '/bigcommerce/app';
-/** The admin API of this app (core's, behind this app's session). */
-export const ADMIN_API_PATH = '/bigcommerce/api/admin';
 export const COLLECT_PATH = '/collect/bigcommerce';
 /** Replaced in the built admin document by the session `/load` issued. */
 const SESSION_PLACEHOLDER = '%CARTRELAY_SESSION%';
@@ -122,7 +121,7 @@ export function createBigCommerceApp(options: BigCommerceAppOptions): BigCommerc
     const hooks = await ensureHooks(api, access, { scopes: HOOK_SCOPES, destination: `${base}/webhooks/bigcommerce`, headers: { [BIGCOMMERCE_SECRET_HEADER]: webhookSecret } });
     if (!hooks.ok) logger.warn({ platform: PLATFORM, shop: shop.shopKey, reason: hooks.error.message }, 'store hooks could not be checked; the next opening of the app tries again');
     else if (hooks.value.created.length + hooks.value.repaired.length > 0) logger.info({ platform: PLATFORM, shop: shop.shopKey, ...hooks.value }, 'store hooks set up');
-    const scripts = await ensureScripts(api, access, storefront.scriptsFor({ storeHash: shop.shopKey, clickIdParam: shop.config?.clickIdParam ?? 'irclickid' }));
+    const scripts = await ensureScripts(api, access, storefront.scriptsFor({ storeHash: shop.shopKey, clickIdParam: shop.config?.clickIdParam ?? DEFAULT_CLICK_ID_PARAM }));
     if (!scripts.ok) logger.warn({ platform: PLATFORM, shop: shop.shopKey, reason: scripts.error.message }, 'storefront scripts could not be checked; the next opening of the app tries again');
     else if (scripts.value.created.length + scripts.value.updated.length + scripts.value.removed.length > 0) logger.info({ platform: PLATFORM, shop: shop.shopKey, ...scripts.value }, 'storefront scripts set up');
     await recordClickCaptureSetUp(
@@ -295,7 +294,7 @@ export function createBigCommerceApp(options: BigCommerceAppOptions): BigCommerc
     },
     clickCaptureStatus: (shop) => readClickCaptureStatus(store, shop, 'BigCommerce storefront scripts', 'Not checked yet: opening the app sets them up.'),
     // The checkout script reports click ids apart from the order: an order without one waits a little for it.
-    webhooks: { ...createBigCommerceWebhooks({ apiBaseUrl: options.apiBaseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) }), capturesClicks: true },
+    webhooks: { ...createBigCommerceWebhooks({ apiBaseUrl: options.apiBaseUrl, api }), capturesClicks: true },
     setUpStore,
   };
 }

@@ -10,6 +10,7 @@ import {
   type StoreAppContext,
   type WebhookReceiver,
   type AdminAuthenticator,
+  DEFAULT_CLICK_ID_PARAM,
   captureBeacons,
   err,
   installShop,
@@ -107,7 +108,7 @@ export function createShopifyApp(options: ShopifyAppOptions): ShopifyApp {
   async function activatePixel(shop: Shop): Promise<void> {
     const pixel = await activateWebPixel(access.graphql(shop.shopKey), {
       collectUrl: `${appUrl}${COLLECT_PATH}`,
-      clickIdParam: shop.config?.clickIdParam ?? 'irclickid',
+      clickIdParam: shop.config?.clickIdParam ?? DEFAULT_CLICK_ID_PARAM,
       referralWindowDays: '30',
     });
     if (pixel.ok) logger.info({ shop: shop.shopKey, pixel: pixel.value.id, created: pixel.value.created }, 'web pixel active');

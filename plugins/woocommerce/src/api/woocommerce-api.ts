@@ -1,4 +1,4 @@
-import { type Result, err, ok } from '@cartrelay/core';
+import { type Result, err, ok, rateLimitResetAt } from '@cartrelay/core';
 import WooCommerceRestApiModule from '@woocommerce/woocommerce-rest-api';
 
 /**
@@ -84,7 +84,7 @@ export function createWooCommerceApi(options: { readonly timeoutMs?: number; rea
       }
       const message = `${method.toUpperCase()} ${namespace}/${path} answered ${status}${describe(data)}`;
       if (status === 401 || status === 403) return err({ kind: 'refused', status, message });
-      if (status === 429 || status >= 500) return err({ kind: 'unavailable', status, message, retryAt: retryAfter(headers['retry-after'], now()) });
+      if (status === 429 || status >= 500) return err({ kind: 'unavailable', status, message, retryAt: rateLimitResetAt(stringHeaders(headers), now()) });
       return err({ kind: 'rejected', status, message });
     },
   };
@@ -99,10 +99,7 @@ function describe(data: unknown): string {
   return '';
 }
 
-function retryAfter(header: unknown, now: number): number | null {
-  if (typeof header !== 'string') return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return now + Math.max(0, seconds) * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? null : date;
+/** axios's headers as the strings core's header readers take. */
+function stringHeaders(headers: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).flatMap(([name, value]) => (typeof value === 'string' ? [[name.toLowerCase(), value]] : [])));
 }

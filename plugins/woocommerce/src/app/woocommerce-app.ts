@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import {
   type AdminAuthenticator,
+  DEFAULT_CLICK_ID_PARAM,
   type Reconciliation,
   type RelayJob,
   type Shop,
@@ -29,8 +30,6 @@ import { ensureWebhooks, removeWebhooks } from './store-webhooks.ts';
 const PLATFORM = 'woocommerce';
 /** The admin page (the shared one, built for WooCommerce); the session rides in its URL's fragment. */
 export const ADMIN_PAGE_PATH = '/woocommerce/app';
-/** The admin API of this app (core's, behind this app's session). */
-export const ADMIN_API_PATH = '/woocommerce/api/admin';
 /** The app's name on WooCommerce's authorize screen and in the key's description. */
 const APP_NAME = 'CartRelay';
 
@@ -112,7 +111,7 @@ export function createWooCommerceApp(options: WooCommerceAppOptions): WooCommerc
     // Home shows how the last push went (recordClickCaptureSetUp): the plugin is what captures clicks.
     const outcome = (ok: boolean, detail: string) => recordClickCaptureSetUp(context.store, shop, { ok, detail }, now());
     if (!credentials.linkSecret) return outcome(false, 'The store was connected without the CartRelay plugin: clicks are captured by WooCommerce’s Order Attribution only.');
-    const body = { linkSecret: credentials.linkSecret, clickIdParam: shop.config?.clickIdParam ?? 'irclickid', keyId: credentials.keyId, appUrl: base };
+    const body = { linkSecret: credentials.linkSecret, clickIdParam: shop.config?.clickIdParam ?? DEFAULT_CLICK_ID_PARAM, keyId: credentials.keyId, appUrl: base };
     const told = await api.request(access, 'put', 'connection', { namespace: 'wc-cartrelay/v1', body });
     if (told.ok) return outcome(true, 'The CartRelay plugin took the connection: it captures the click id of visits that land with one.');
     if (told.error.kind === 'rejected' && told.error.status === 404) {
@@ -262,8 +261,7 @@ export function createWooCommerceApp(options: WooCommerceAppOptions): WooCommerc
     const access = accessOf(shop);
     const removed = access ? await removeWebhooks(api, access, deliveryUrl) : null;
     if (removed && !removed.ok) logger.warn({ platform: PLATFORM, shop: shop.shopKey, reason: removed.error.message }, 'the store’s webhooks could not be removed; its key is about to be deleted, so they will fail and WooCommerce will disable them');
-    const credentials = saved(shop);
-    if (credentials) await shops.saveCredentials(shop, { webhookSecret: credentials.webhookSecret, ...(credentials.usedStates ? { usedStates: credentials.usedStates } : {}) }, now());
+    // Deactivating forgets the shop's credentials: its key, which the plugin deletes next, and its secrets.
     await shops.deactivate(shop.id, now());
     logger.info({ platform: PLATFORM, shop: shop.shopKey }, 'store disconnected');
     res.status(200).json({ disconnected: true });
