@@ -1,3 +1,5 @@
+import type { AdminClickSource } from '@cartrelay/core/admin-contract';
+
 /** How the pages write times, shares and amounts: the merchant's locale and time zone. */
 
 /** "11/23/26, 10:00 PM" in the merchant's time zone; an unreadable value as it came. */
@@ -34,3 +36,10 @@ export function formatDay(date: string): string {
   const at = new Date(`${date}T00:00:00Z`);
   return Number.isNaN(at.getTime()) ? date : at.toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 }
+
+/** Where a click id was found, as Home and Recent actions say it. */
+export const SOURCE_TEXT: Readonly<Record<AdminClickSource, string>> = {
+  landing_url: 'from the landing page address',
+  storefront: 'from the storefront capture',
+  customer_journey: 'from the customer journey',
+};

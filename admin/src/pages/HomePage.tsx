@@ -4,7 +4,7 @@ import type { ApiFailure } from '../api.ts';
 import { AttributionChart } from '../components/AttributionChart.tsx';
 import { ErrorAlert, Loading } from '../components/LoadState.tsx';
 import { PageAnchor } from '../components/PageAnchor.tsx';
-import { formatRelative, formatShare, formatTime } from '../format.ts';
+import { SOURCE_TEXT, formatRelative, formatShare, formatTime } from '../format.ts';
 import { PageShownContext, useShell } from '../shell-context.ts';
 import type { PageProps } from './page-props.ts';
 
@@ -88,7 +88,7 @@ function AlertBanner({ alert, now }: { alert: AdminAlert; now: number }) {
     return (
       <Banner tone="critical" title="impact.com is refusing this store’s conversions">
         <p>
-          {alert.message} Since {formatTime(alert.since)} ({formatRelative(alert.since, now)}); orders wait until it accepts them again.
+          {alert.message} Since {formatTime(alert.since)} ({formatRelative(alert.since, now)}).
         </p>
         <p>
           <PageAnchor to="connection">Check your impact.com credentials on the Connection page</PageAnchor>
@@ -98,21 +98,13 @@ function AlertBanner({ alert, now }: { alert: AdminAlert; now: number }) {
   }
   return (
     <Banner tone="warning" title="Fewer orders carry a click id than usual">
-      <p>
-        {alert.message} Recently {formatPercent(alert.recentShare)} of orders came with a click id, against {formatPercent(alert.usualShare)} usually.
-        A theme, consent banner or tracking change may be stripping <code>irclickid</code> from your store’s links, and partners then lose
-        their commissions.
-      </p>
+      {/* The server's words: the shares, and the store's own click-id parameter. */}
+      <p>{alert.message}</p>
       <p>
         <PageAnchor to="recent-actions">See how recent orders were attributed</PageAnchor>
       </p>
     </Banner>
   );
-}
-
-/** A share the server gives as a fraction (0.42) or a percentage (42). */
-function formatPercent(share: number): string {
-  return `${Math.round(share <= 1 ? share * 100 : share)}%`;
 }
 
 const STEPS = [
@@ -145,11 +137,6 @@ function Checklist({ checklist }: { checklist: AdminHome['checklist'] }) {
   );
 }
 
-const SOURCE_TEXT = {
-  landing_url: 'from the landing page address',
-  storefront: 'from the storefront capture',
-  customer_journey: 'from the customer journey',
-} as const;
 
 /** The 7- and 30-day figures side by side: a table, the periods as its columns. */
 function PeriodFigures({ periods, captureLabel }: { periods: readonly AdminPeriodStats[]; captureLabel: string | null }) {

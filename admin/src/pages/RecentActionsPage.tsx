@@ -1,10 +1,11 @@
-import type { AdminAction, AdminActionsPage, AdminClickSource, AdminDelivery } from '@cartrelay/core/admin-contract';
+import type { AdminAction, AdminActionsPage, AdminDelivery } from '@cartrelay/core/admin-contract';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiFailure } from '../api.ts';
 import { useAnnounce } from '../components/Announcer.tsx';
 import { TextField } from '../components/Field.tsx';
 import { EmptyState, ErrorAlert, Loading } from '../components/LoadState.tsx';
-import { formatTime } from '../format.ts';
+import { SOURCE_TEXT, formatTime } from '../format.ts';
+import type { BadgeTone } from '../shell.ts';
 import { useShell } from '../shell-context.ts';
 import type { PageProps } from './page-props.ts';
 
@@ -39,23 +40,17 @@ export function describeDelivery(delivery: AdminDelivery): { text: string; tone:
   return { text: `${kind}: ${DELIVERY_STATUS_TEXT[delivery.status]}`, tone: delivery.status === 'done' ? 'good' : 'neutral' };
 }
 
-/** The row's overall status, which says so when the delivery behind it was rejected or not made. */
-export function describeActionStatus(action: AdminAction): { text: string; tone: Tone } {
-  if (action.status === 'none') return { text: 'Not sent', tone: 'neutral' };
+/**
+ * The colour of the row's status (its words are the server's statusText): how the delivery behind it
+ * went, rejected or not made being bad.
+ */
+function statusTone(action: AdminAction): Tone {
+  if (action.status === 'none' || action.waitingUntil !== null) return 'neutral';
   const kind = action.status === 'converted' ? 'conversion' : 'reversal';
   const latest = action.deliveries.filter((delivery) => delivery.kind === kind).at(-1);
-  const state = latest ? describeDelivery(latest) : null;
-  if (latest && state?.tone === 'bad') {
-    const verb = action.status === 'converted' ? 'converted' : 'reversed';
-    return {
-      text: latest.status === 'dead' ? `Not ${verb}: the ${kind} was not delivered` : `Not ${verb}: impact.com rejected the ${kind}`,
-      tone: 'bad',
-    };
-  }
-  if (latest && (latest.status === 'pending' || latest.status === 'inflight')) {
-    return { text: action.status === 'converted' ? 'Conversion not sent yet' : 'Reversal not sent yet', tone: 'neutral' };
-  }
-  return { text: action.status === 'converted' ? 'Converted' : 'Reversed', tone: action.status === 'converted' ? 'good' : 'neutral' };
+  if (latest && describeDelivery(latest).tone === 'bad') return 'bad';
+  if (latest && (latest.status === 'pending' || latest.status === 'inflight')) return 'neutral';
+  return action.status === 'converted' ? 'good' : 'neutral';
 }
 
 export function RecentActionsPage({ api }: PageProps) {
@@ -192,11 +187,6 @@ const COLUMNS = [
   { header: 'Deliveries' },
 ] as const;
 
-const SOURCE_TEXT: Record<AdminClickSource, string> = {
-  landing_url: 'from the landing page address',
-  storefront: 'from the storefront capture',
-  customer_journey: 'from the customer journey',
-};
 
 function ActionsTable({ actions }: { actions: readonly AdminAction[] }) {
   const { DataTable } = useShell();
@@ -297,7 +287,7 @@ function Attribution({ action }: { action: AdminAction }) {
 
 /** The server's words for where the order stands, coloured by how its deliveries went, and why. */
 function ActionStatus({ action }: { action: AdminAction }) {
-  const tone = action.waitingUntil !== null ? 'neutral' : describeActionStatus(action).tone;
+  const tone = statusTone(action);
   return (
     <>
       <span className={`status status-${tone}`}>{action.statusText}</span>
@@ -318,7 +308,10 @@ function ActionStatus({ action }: { action: AdminAction }) {
   );
 }
 
+const BADGE_TONE: Record<Tone, BadgeTone> = { good: 'success', bad: 'critical', neutral: 'neutral' };
+
 function DeliveryItem({ delivery }: { delivery: AdminDelivery }) {
+  const { Badge } = useShell();
   const errors = (delivery.submissionErrors ?? []).map(describeError);
   const state = describeDelivery(delivery);
   const submission =
@@ -327,7 +320,7 @@ function DeliveryItem({ delivery }: { delivery: AdminDelivery }) {
       : undefined;
   return (
     <li>
-      <span className={`badge badge-${state.tone}`}>{state.text}</span> {delivery.attempts} attempt{delivery.attempts === 1 ? '' : 's'}
+      <Badge tone={BADGE_TONE[state.tone]}>{state.text}</Badge> {delivery.attempts} attempt{delivery.attempts === 1 ? '' : 's'}
       {submission && <> · {submission}</>}
       {delivery.lastError && <div className="delivery-error">Last error: {delivery.lastError}</div>}
       {errors.map((error) => (
