@@ -96,7 +96,8 @@ describe.skipIf(!existsSync(CHROMIUM))('Home in a browser', () => {
 
     // The checklist: connected and configured, but no test action seen by impact.com yet.
     await expect.poll(() => page.getByText(/of 4 done/).textContent(), { timeout: 10_000 }).toBe('3 of 4 done');
-    expect(await page.getByRole('link', { name: /test action/i }).count()).toBeGreaterThan(0);
+    // The one step left links to its page (the menu's own "Test action" link is another).
+    expect(await page.getByRole('link', { name: 'Open Test action' }).count()).toBe(1);
 
     // The banner names the problem and leads to the connection.
     const banner = page.getByRole('alert').filter({ hasText: /impact\.com/ });

@@ -331,7 +331,7 @@ describe('the BigCommerce app in the relay', () => {
 
     it('reconciles the orders the hooks missed, once', async () => {
       const missed = bc.addOrder(HASH, { products: [{ sku: 'S-ORAN', quantity: 1 }], coupons: [{ code: 'PODCAST' }] });
-      expect(await reconcileAll(context, 'bigcommerce', app.reconciliation!)).toBeGreaterThanOrEqual(0);
+      await reconcileAll(context, 'bigcommerce', app.reconciliation!);
       // The cursor starts at install: read from before it to see the order.
       const shop = (await shops.find('bigcommerce', HASH))!;
       await store.saveCursor(shop.id, 'bigcommerce.reconcile', new Date(Date.now() - 3_600_000).toISOString(), Date.now());
