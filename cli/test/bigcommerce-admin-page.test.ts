@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FakeBigCommerce, startFakeBigCommerce } from '@cartrelay/bigcommerce/fake-api';
 import { type FakeImpact, startFakeImpact } from '@cartrelay/core/fake-impact';
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeInChromium, launchChromium } from './support/browser.ts';
 import { type ServeProcess, freePort, startServe } from './support/serve-process.ts';
 
 /**
@@ -13,16 +14,13 @@ import { type ServeProcess, freePort, startServe } from './support/serve-process
  * BigCommerce and impact.com APIs: installed through the single-click callback, opened through /load
  * with a signed payload, a promo mapping saved in the page, carried by the next order's conversion.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const CLIENT_ID = 'browser-test-client-id';
 const CLIENT_SECRET = 'browser-test-client-secret';
 const HASH = 'browsr42';
 const SCOPES = 'store_v2_orders_read_only store_v2_content store_content_checkout';
 
-// CI installs Chromium (.ci/run), so there a missing browser is a failure, not a skip.
-if (process.env.CI && !existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
 
-describe.skipIf(!existsSync(CHROMIUM))('BigCommerce admin page in a browser', () => {
+describeInChromium('BigCommerce admin page in a browser', () => {
   let impact: FakeImpact;
   let bc: FakeBigCommerce;
   let serve: ServeProcess;
@@ -48,10 +46,7 @@ describe.skipIf(!existsSync(CHROMIUM))('BigCommerce admin page in a browser', ()
       },
       port,
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

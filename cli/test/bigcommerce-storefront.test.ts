@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FakeBigCommerce, startFakeBigCommerce } from '@cartrelay/bigcommerce/fake-api';
 import { type FakeImpact, startFakeImpact } from '@cartrelay/core/fake-impact';
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeInChromium, launchChromium } from './support/browser.ts';
 import { type ServeProcess, freePort, startServe } from './support/serve-process.ts';
 
 /**
@@ -15,15 +16,12 @@ import { type ServeProcess, freePort, startServe } from './support/serve-process
  * @bigcommerce/checkout-sdk against the storefront's checkout API), and the order's hooks bring a
  * conversion with that click id to the fake impact.com; its refund, a modification.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const CLIENT_ID = 'storefront-test-client-id';
 const CLIENT_SECRET = 'storefront-test-client-secret';
 const HASH = 'shopr77';
 const CLICK_ID = 'IRclick-4242_e2e';
 
-if (process.env.CI && !existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-
-describe.skipIf(!existsSync(CHROMIUM))('a BigCommerce shopper’s click id, from landing page to impact.com', () => {
+describeInChromium('a BigCommerce shopper’s click id, from landing page to impact.com', () => {
   let impact: FakeImpact;
   let bc: FakeBigCommerce;
   let serve: ServeProcess;
@@ -49,10 +47,7 @@ describe.skipIf(!existsSync(CHROMIUM))('a BigCommerce shopper’s click id, from
       },
       port,
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -1,12 +1,13 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ShopDirectory, applyOrderEvents, createSecretBox, generateSecretKey, openStore, parseSecretKey, parseTrackingConfig } from '@cartrelay/core';
 import { type FakeImpact, startFakeImpact } from '@cartrelay/core/fake-impact';
 import { anOrder } from '@cartrelay/core/testing';
 import { signLink } from '@cartrelay/woocommerce/app';
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeInChromium, launchChromium } from './support/browser.ts';
 import { type ServeProcess, freePort, startServe } from './support/serve-process.ts';
 
 /**
@@ -14,15 +15,12 @@ import { type ServeProcess, freePort, startServe } from './support/serve-process
  * week of orders behind it: attributed by click id, by a partner's code, and not at all. The store's
  * impact.com token is wrong, so the conversions the relay sends are refused with 401: Home says so.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const SITE = 'https://shop.example';
 const LINK_SECRET = 'sbCYc2VCJozYqrudqWwTDwMdgOqS43aa0rH8ivCQqQA';
 const DAY_MS = 86_400_000;
 
-// CI installs Chromium (.ci/run), so there a missing browser is a failure, not a skip.
-if (process.env.CI && !existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
 
-describe.skipIf(!existsSync(CHROMIUM))('Home in a browser', () => {
+describeInChromium('Home in a browser', () => {
   let impact: FakeImpact;
   let serve: ServeProcess;
   let browser: Browser;
@@ -73,10 +71,7 @@ describe.skipIf(!existsSync(CHROMIUM))('Home in a browser', () => {
       },
       port,
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

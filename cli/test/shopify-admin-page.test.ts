@@ -1,11 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FakeImpact, startFakeImpact } from '@cartrelay/core/fake-impact';
 import { type FakeShopify, signSessionToken, startFakeShopify } from '@cartrelay/shopify/fake-shopify';
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeInChromium, launchChromium } from './support/browser.ts';
 import { type ServeProcess, freePort, startServe } from './support/serve-process.ts';
 
 /**
@@ -14,7 +15,6 @@ import { type ServeProcess, freePort, startServe } from './support/serve-process
  * App Bridge's script comes from Shopify's CDN, which the test cannot reach: a stand-in defines the
  * `shopify` global and issues session tokens signed with the test app's secret.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const API_KEY = 'browser-test-api-key';
 const API_SECRET = 'browser-test-api-secret';
 const SHOP = 'browser-test.myshopify.com';
@@ -61,10 +61,8 @@ interface AppBridgeRecord {
   leaveConfirmations: number;
 }
 
-// CI installs Chromium (.ci/run), so there a missing browser is a failure, not a skip.
-if (process.env.CI && !existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
 
-describe.skipIf(!existsSync(CHROMIUM))('Shopify admin page in a browser', () => {
+describeInChromium('Shopify admin page in a browser', () => {
   let impact: FakeImpact;
   let shopify: FakeShopify;
   let serve: ServeProcess;
@@ -88,10 +86,7 @@ describe.skipIf(!existsSync(CHROMIUM))('Shopify admin page in a browser', () => 
       },
       port,
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -1,11 +1,12 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FakeImpact, startFakeImpact } from '@cartrelay/core/fake-impact';
 import { signLink } from '@cartrelay/woocommerce/app';
 import { type FakeWooCommerce, startFakeWooCommerce } from '@cartrelay/woocommerce/fake-api';
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeInChromium, launchChromium } from './support/browser.ts';
 import { type ServeProcess, freePort, startServe } from './support/serve-process.ts';
 
 /**
@@ -14,12 +15,9 @@ import { type ServeProcess, freePort, startServe } from './support/serve-process
  * impact.com: the store connected through WooCommerce's authorize screen (Approve clicked), the page
  * opened from the plugin's signed link, a promo mapping saved there and carried by the next order's conversion.
  */
-const CHROMIUM = '/usr/bin/chromium';
 
-// CI installs Chromium (.ci/run), so there a missing browser is a failure, not a skip.
-if (process.env.CI && !existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
 
-describe.skipIf(!existsSync(CHROMIUM))('WooCommerce admin page in a browser', () => {
+describeInChromium('WooCommerce admin page in a browser', () => {
   let impact: FakeImpact;
   let woo: FakeWooCommerce;
   let serve: ServeProcess;
@@ -39,10 +37,7 @@ describe.skipIf(!existsSync(CHROMIUM))('WooCommerce admin page in a browser', ()
       },
       port,
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
